@@ -1,0 +1,147 @@
+"""Training and preprocessing settings: frozen dataclasses with the assignment's defaults.
+
+Both round-trip through plain dicts (`to_dict`/`from_dict`), which is how they travel to a worker
+process and how they are saved beside a run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+OPTIMIZERS = ("sgd", "adam")
+
+
+def _from_dict(cls, data: dict[str, Any] | None):
+    """Builds `cls` from a dict, refusing unknown keys and wrong types with a clear message."""
+    data = dict(data or {})
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ValueError(
+            f"{cls.__name__} got unknown setting(s) {unknown}; expected some of {sorted(fields)}."
+        )
+    kwargs = {}
+    for name, value in data.items():
+        default = getattr(cls(), name)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ValueError(f"{cls.__name__}.{name} must be true or false, got {value!r}.")
+        elif isinstance(default, int) and not isinstance(default, bool):
+            if isinstance(value, bool) or not isinstance(value, int):
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                else:
+                    raise ValueError(f"{cls.__name__}.{name} must be a whole number, got {value!r}.")
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{cls.__name__}.{name} must be a number, got {value!r}.")
+            value = float(value)
+        elif isinstance(default, str) and not isinstance(value, str):
+            raise ValueError(f"{cls.__name__}.{name} must be text, got {value!r}.")
+        kwargs[name] = value
+    return cls(**kwargs)
+
+
+def _check_range(owner: str, name: str, value: float, low: float, high: float, hint: str) -> None:
+    if not (low <= value <= high):
+        raise ValueError(f"{owner}.{name} must be between {low} and {high}, got {value!r}; {hint}.")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How a network is trained. Defaults are the assignment's (section 2)."""
+
+    optimizer: str = "sgd"  # "sgd" (the assignment's) or "adam"
+    learning_rate: float = 0.01  # SGD(lr=0.01)
+    momentum: float = 0.9  # SGD momentum (ignored by Adam)
+    nesterov: bool = True  # Nesterov momentum (SGD only)
+    decay: float = 1e-6  # old Keras `decay=`: InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)
+    batch_size: int = 32  # images per gradient step
+    epochs: int = 20  # maximum epochs (40 in the early-stopping recipes)
+    validation_split: float = 0.1  # the FIRST fraction of the training images validates
+    early_stopping: bool = False  # stop when val_accuracy stops improving
+    patience: int = 4  # epochs without improvement before stopping
+    restore_best_weights: bool = True  # keep the best epoch's weights when early stopping
+    seed: int = 42  # starting weights, shuffling, augmentation and dropout
+    mixed_precision: bool = False  # bfloat16/float16 compute on a GPU (ignored on a CPU)
+
+    def __post_init__(self) -> None:
+        name = type(self).__name__
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"{name}.optimizer must be one of {list(OPTIMIZERS)}, got {self.optimizer!r}."
+            )
+        _check_range(name, "learning_rate", self.learning_rate, 1e-7, 10.0, "0.01 is a good start")
+        _check_range(name, "momentum", self.momentum, 0.0, 0.999, "use 0.9, or 0 for none")
+        _check_range(name, "decay", self.decay, 0.0, 1.0, "use 1e-6 as the assignment, or 0")
+        _check_range(name, "batch_size", self.batch_size, 1, 4096, "32 is the assignment's")
+        _check_range(name, "epochs", self.epochs, 1, 1000, "20 is the assignment's")
+        _check_range(
+            name, "validation_split", self.validation_split, 0.0, 0.9, "0.1 keeps 10 % aside"
+        )
+        _check_range(name, "patience", self.patience, 0, 1000, "4 is the assignment's")
+        _check_range(name, "seed", self.seed, 0, 2**31 - 1, "any whole number from 0 works")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> TrainConfig:
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """What happens to an image inside the model before the network sees it.
+
+    All of it is done by Keras preprocessing layers inside the saved model, so the model takes raw
+    0-255 images, and augmentation only runs in training.
+    """
+
+    normalize: bool = False  # featurewise mean 0 / std 1, fitted on the training part only
+    horizontal_flip: bool = False  # random left-right flip
+    zoom_range: float = 0.0  # as ImageDataGenerator: zoom in [1 - z, 1 + z], x and y independent
+    rotation_range: float = 0.0  # random rotation, in degrees either way
+    translation_range: float = 0.0  # random shift, as a fraction of height/width
+    contrast_range: float = 0.0  # random contrast factor in [1 - c, 1 + c]
+
+    def __post_init__(self) -> None:
+        name = type(self).__name__
+        _check_range(name, "zoom_range", self.zoom_range, 0.0, 0.9, "0.2 is a common choice")
+        _check_range(name, "rotation_range", self.rotation_range, 0.0, 180.0, "try 10 degrees")
+        _check_range(name, "translation_range", self.translation_range, 0.0, 0.5, "try 0.1")
+        _check_range(name, "contrast_range", self.contrast_range, 0.0, 1.0, "try 0.2")
+
+    @property
+    def augments(self) -> bool:
+        return bool(
+            self.horizontal_flip
+            or self.zoom_range
+            or self.rotation_range
+            or self.translation_range
+            or self.contrast_range
+        )
+
+    def describe(self) -> str:
+        """A short label in the assignment's words, e.g. 'normalización + flip + zoom 0.2'."""
+        parts = ["normalisation"] if self.normalize else []
+        if self.horizontal_flip:
+            parts.append("flip")
+        for label, value in [
+            ("zoom", self.zoom_range),
+            ("rotation", self.rotation_range),
+            ("translation", self.translation_range),
+            ("contrast", self.contrast_range),
+        ]:
+            if value:
+                parts.append(f"{label} {value:g}")
+        return " + ".join(parts) if parts else "none"
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Preprocessing:
+        return _from_dict(cls, data)

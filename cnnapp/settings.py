@@ -1,0 +1,64 @@
+"""Paths and limits of the app, with environment-variable overrides.
+
+Every setting has a default that works in a fresh clone; set the variable named beside each field to
+change it (see the README's "Settings" table).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(
+            f"{name}={value!r} is not a whole number; set it to an integer such as {default}."
+        ) from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the app keeps things and how much it may do at once."""
+
+    models_dir: Path  # CNNAPP_MODELS_DIR: saved runs (one folder each)
+    data_dir: Path  # CNNAPP_DATA_DIR: data cache (decoded datasets, extracted archives)
+    max_jobs: int  # CNNAPP_MAX_JOBS: training jobs that run at once; the rest queue
+    cifar100_path: Path | None  # CNNAPP_CIFAR100: cifar-100-python.tar.gz or its extracted folder
+    cifar10_path: Path | None  # CNNAPP_CIFAR10: cifar-10-python.tar.gz or its extracted folder
+    weights_dir: Path | None  # CNNAPP_WEIGHTS_DIR: local pretrained weights (transfer learning)
+    max_image_pixels: int  # CNNAPP_MAX_IMAGE_PIXELS: larger uploaded images are refused
+    max_upload_bytes: int  # CNNAPP_MAX_UPLOAD_BYTES: larger uploaded files are refused
+
+
+def get_settings() -> Settings:
+    """Reads the settings from the environment (cheap; call it whenever needed)."""
+    optional = {
+        key: (Path(os.environ[var]).expanduser() if os.environ.get(var) else None)
+        for key, var in [
+            ("cifar100_path", "CNNAPP_CIFAR100"),
+            ("cifar10_path", "CNNAPP_CIFAR10"),
+            ("weights_dir", "CNNAPP_WEIGHTS_DIR"),
+        ]
+    }
+    return Settings(
+        models_dir=_env_path("CNNAPP_MODELS_DIR", PROJECT_ROOT / "models"),
+        data_dir=_env_path("CNNAPP_DATA_DIR", Path.home() / ".cache" / "cnnapp"),
+        max_jobs=max(1, _env_int("CNNAPP_MAX_JOBS", 1)),
+        max_image_pixels=_env_int("CNNAPP_MAX_IMAGE_PIXELS", 40_000_000),
+        max_upload_bytes=_env_int("CNNAPP_MAX_UPLOAD_BYTES", 200 * 1024 * 1024),
+        **optional,
+    )
