@@ -1,0 +1,131 @@
+"""Which GPUs this machine has, found without importing TensorFlow (`nvidia-smi -L`).
+
+The executor uses it to give each training job a device; the app shows `describe_device(...)`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import threading
+
+_GPU_LINE = re.compile(r"^GPU (\d+): (.+?) \(UUID: ([^)]+)\)\s*$")
+_lock = threading.Lock()
+_cached: list[str] | None = None
+
+
+def parse_nvidia_smi(text: str) -> list[tuple[int, str, str]]:
+    """Parses `nvidia-smi -L` output into `(index, name, uuid)` per GPU (MIG lines are skipped).
+
+    Args:
+        text: the command's output, e.g. "GPU 0: NVIDIA H200 (UUID: GPU-5b1c...)".
+
+    Returns:
+        One tuple per GPU line, in order.
+    """
+    gpus = []
+    for line in text.splitlines():
+        match = _GPU_LINE.match(line.strip())
+        if match:
+            gpus.append((int(match.group(1)), match.group(2).strip(), match.group(3).strip()))
+    return gpus
+
+
+def _visible_tokens() -> list[str] | None:
+    """The entries of CUDA_VISIBLE_DEVICES, or None when it is not set."""
+    value = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if value is None:
+        return None
+    return [token.strip() for token in value.split(",") if token.strip()]
+
+
+def filter_visible(gpus: list[tuple[int, str, str]], visible: list[str] | None) -> list[str]:
+    """Names of the GPUs a process may use under CUDA_VISIBLE_DEVICES, in CUDA's order.
+
+    Args:
+        gpus: `(index, name, uuid)` tuples from `parse_nvidia_smi`.
+        visible: the CUDA_VISIBLE_DEVICES entries (indices or UUID prefixes), None when unset.
+            As CUDA does, the list ends at the first entry that names no GPU (e.g. "-1").
+
+    Returns:
+        The GPU names.
+    """
+    if visible is None:
+        return [name for _, name, _ in gpus]
+    names = []
+    for token in visible:
+        found = [
+            name
+            for index, name, uuid in gpus
+            if (token.isdigit() and int(token) == index)
+            or (token.startswith("GPU-") and uuid.startswith(token))
+        ]
+        if not found:
+            break
+        names.append(found[0])
+    return names
+
+
+def _probe() -> list[str]:
+    executable = shutil.which("nvidia-smi")
+    if executable is None:
+        return []
+    try:
+        completed = subprocess.run(
+            [executable, "-L"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if completed.returncode != 0:
+        return []
+    return filter_visible(parse_nvidia_smi(completed.stdout), _visible_tokens())
+
+
+def probe_gpus(refresh: bool = False) -> list[str]:
+    """Returns the names of the usable GPUs (e.g. `["NVIDIA H200"]`), or [] on a CPU-only machine.
+
+    The result is cached for the life of the process; it honours CUDA_VISIBLE_DEVICES.
+
+    Args:
+        refresh: probe again instead of using the cached answer.
+
+    Returns:
+        A new list of GPU names, one per GPU, in CUDA's order.
+    """
+    global _cached
+    with _lock:
+        if _cached is None or refresh:
+            _cached = _probe()
+        return list(_cached)
+
+
+def visible_device_ids(count: int) -> list[str]:
+    """The CUDA_VISIBLE_DEVICES value that selects each of the first `count` usable GPUs.
+
+    Args:
+        count: how many GPUs the executor schedules on.
+
+    Returns:
+        The parent's CUDA_VISIBLE_DEVICES entries when it lists enough of them, else "0", "1", ...
+    """
+    tokens = _visible_tokens()
+    if tokens is not None and len(tokens) >= count:
+        return tokens[:count]
+    return [str(index) for index in range(count)]
+
+
+def describe_device(gpus: list[str]) -> str:
+    """A short label: "CPU", "GPU: NVIDIA H200" or "2 GPUs: NVIDIA H200".
+
+    Args:
+        gpus: GPU names as `probe_gpus` returns them.
+
+    Returns:
+        The label.
+    """
+    if not gpus:
+        return "CPU"
+    names = ", ".join(dict.fromkeys(gpus))
+    return f"GPU: {names}" if len(gpus) == 1 else f"{len(gpus)} GPUs: {names}"

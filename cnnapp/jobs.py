@@ -1,0 +1,621 @@
+"""The executor: runs jobs (training runs) in worker processes, queues the rest, stops them.
+
+Pages and the command line only use the `Executor` interface (`get_executor()`), so another backend
+(a cluster) can replace `LocalExecutor`. Each job runs in its own process started with "spawn"
+(TensorFlow does not survive a fork) and talks back through its own one-way pipe; the job's final
+state is decided from the process's exit, never from its last progress message.
+
+Example:
+    executor = get_executor()
+    job_id = executor.submit(spec, owner="session-1")
+    executor.status(job_id, owner="session-1").state  # "queued", "running", ..., "completed"
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import multiprocessing
+import pickle
+import secrets
+import signal
+import sys
+import threading
+import time
+import types
+import weakref
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from multiprocessing.connection import wait as wait_for_any
+from typing import Any
+
+from cnnapp import devices
+from cnnapp.settings import get_settings
+from cnnapp.worker import STOP_ACK, StopFlag, worker_main
+
+BUILTIN_KINDS = {"train": "cnnapp.training:run_job"}  # spec["kind"] -> "module:function"
+DONE_STATES = ("completed", "stopped", "failed", "interrupted")
+MAX_BATCH_POINTS = 2000  # per-batch points kept per job; thinned evenly beyond this
+MAX_FINISHED_JOBS = 200  # finished jobs remembered; the oldest are forgotten
+_LEFT_STATES = ("queued", "running", "stopping")
+_main_lock = threading.Lock()
+
+
+def _now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _fraction_done(epoch: int, batch: int, batches: int | None, epochs: int | None) -> float | None:
+    if not epochs:
+        return None
+    done = epoch - 1 + batch / batches if batches and epoch else float(epoch)
+    return min(1.0, max(0.0, done / epochs))
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A snapshot of one job, safe to read without locks (its lists are copies)."""
+
+    id: str
+    owner: str
+    kind: str
+    label: str
+    state: str  # queued, running, stopping, completed, stopped, failed, interrupted
+    position: int | None  # 1-based place in the queue (all owners), None unless queued
+    phase: str | None  # "loading data", "building", "training", "evaluating", "saving"
+    message: str | None  # the last phase event's message
+    epoch: int  # current epoch, 1-based (0 before training)
+    epochs: int | None
+    batch: int  # current batch in the epoch, 1-based
+    batches: int | None  # batches per epoch
+    elapsed_s: float | None  # wall time since the worker started
+    eta_s: float | None  # estimated seconds of training left
+    history: list[dict[str, Any]]  # one dict per epoch: {"epoch", "loss", "accuracy", ...}
+    batch_points: list[dict[str, Any]]  # {"epoch", "batch", "step", "loss", "accuracy"}
+    early_stopping: dict[str, Any] | None  # {"stopped_epoch", "best_epoch"}
+    result: Any  # what the job function returned
+    error: str | None  # why it failed, in words
+    traceback: str | None  # the worker's traceback when the job raised
+    device: str  # "CPU", "GPU 0: NVIDIA H200"
+    submitted_at: str
+    started_at: str | None
+    finished_at: str | None
+
+    @property
+    def done(self) -> bool:
+        """True once the job can change no more."""
+        return self.state in DONE_STATES
+
+    @property
+    def progress(self) -> float | None:
+        """Fraction of the epochs done (0 to 1), None before training starts."""
+        if self.state == "completed":
+            return 1.0
+        return _fraction_done(self.epoch, self.batch, self.batches, self.epochs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Executor(ABC):
+    """Runs jobs described by plain-data specs for owners (browser sessions or "cli")."""
+
+    @abstractmethod
+    def submit(self, spec: dict, owner: str) -> str:
+        """Queues a job; returns its unguessable id. Raises ValueError for a bad spec."""
+
+    @abstractmethod
+    def status(self, job_id: str, owner: str) -> JobStatus | None:
+        """A snapshot of the job, or None if unknown or not `owner`'s. Never blocks."""
+
+    @abstractmethod
+    def cancel(self, job_id: str, owner: str) -> bool:
+        """Stops a queued or running job of `owner`; False if there was nothing to stop."""
+
+    @abstractmethod
+    def list(self, owner: str) -> list[JobStatus]:
+        """Snapshots of `owner`'s jobs, newest first."""
+
+    @abstractmethod
+    def shutdown(self, wait: bool = False) -> None:
+        """Stops everything; `wait` lets running jobs stop cleanly first."""
+
+
+@dataclass(eq=False)
+class _Job:
+    """The executor's mutable record of one job (guarded by the executor's lock)."""
+
+    id: str
+    owner: str
+    kind: str
+    kind_path: str
+    spec: dict
+    submitted_at: str = field(default_factory=_now_iso)
+    state: str = "queued"
+    device: str = ""
+    phase: str | None = None
+    message: str | None = None
+    epoch: int = 0
+    epochs: int | None = None
+    batch: int = 0
+    batches: int | None = None
+    history: list[dict] = field(default_factory=list)
+    points: list[tuple[int, dict]] = field(default_factory=list)  # (sequence number, point)
+    stride: int = 1  # keep every stride-th batch point
+    seen: int = 0
+    last_point: dict | None = None
+    early_stopping: dict | None = None
+    has_result: bool = False
+    result: Any = None
+    error: str | None = None
+    traceback: str | None = None
+    bad_message: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    started_mono: float | None = None
+    finished_mono: float | None = None
+    reported_elapsed: float | None = None  # the last elapsed_s the job reported ...
+    reported_mono: float | None = None  # ... and when it arrived
+    process: Any = None
+    conn: Any = None
+    stop: StopFlag | None = None
+    gpu: int | None = None
+    stop_requested_mono: float | None = None
+    acknowledged: bool = False  # the job saw the stop request
+    terminated_mono: float | None = None  # set when the executor terminated the worker
+    interrupted: bool = False  # terminated by shutdown()
+
+    def fold(self, event: Any) -> None:
+        """Updates the record with one message from the worker; malformed ones are ignored."""
+        if not isinstance(event, dict):
+            return
+        try:
+            self._fold(event)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            pass
+
+    def _fold(self, event: dict) -> None:
+        kind = event.get("type")
+        if kind == "phase":
+            self.phase, self.message = str(event["phase"]), event.get("message")
+        elif kind == "train_begin":
+            self.epochs, self.batches = int(event["epochs"]), int(event["batches"])
+            if self.gpu is None and event.get("device"):
+                self.device = str(event["device"])
+        elif kind == "batch":
+            self.epoch, self.batch = int(event["epoch"]), int(event["batch"])
+            self.batches = int(event.get("batches") or self.batches or 0) or None
+            logs = _numbers(event.get("logs"))
+            step = self.epoch - 1 + (self.batch / self.batches if self.batches else 0.0)
+            point = {"epoch": self.epoch, "batch": self.batch, "step": step}
+            self._add_point(point | {"loss": logs.get("loss"), "accuracy": logs.get("accuracy")})
+            self._elapsed(event)
+        elif kind == "epoch":
+            self.epoch = int(event["epoch"])
+            self.batch = self.batches or self.batch
+            record = {"epoch": self.epoch, **_numbers(event.get("logs"))}
+            if self.history and self.history[-1]["epoch"] == self.epoch:
+                self.history[-1] = record
+            else:
+                self.history.append(record)
+            self._elapsed(event)
+        elif kind == "early_stopping":
+            self.early_stopping = {
+                "stopped_epoch": event.get("stopped_epoch"),
+                "best_epoch": event.get("best_epoch"),
+            }
+        elif kind == STOP_ACK:
+            self.acknowledged = True
+        elif kind == "result":
+            self.has_result, self.result = True, event.get("result")
+        elif kind == "error":
+            self.error = str(event.get("message") or "the job failed")
+            self.traceback = event.get("traceback")
+
+    def _add_point(self, point: dict) -> None:
+        self.seen += 1
+        self.last_point = point
+        if self.seen % self.stride == 0:
+            self.points.append((self.seen, point))
+        if len(self.points) > MAX_BATCH_POINTS:
+            self.stride *= 2
+            self.points = [(seq, kept) for seq, kept in self.points if seq % self.stride == 0]
+
+    def _elapsed(self, event: dict) -> None:
+        if event.get("elapsed_s") is not None:
+            self.reported_elapsed, self.reported_mono = float(event["elapsed_s"]), time.monotonic()
+
+    def eta_s(self, now: float) -> float | None:
+        fraction = _fraction_done(self.epoch, self.batch, self.batches, self.epochs)
+        if self.state not in ("running", "stopping") or not fraction or self.reported_mono is None:
+            return None
+        left = self.reported_elapsed * (1 - fraction) / fraction - (now - self.reported_mono)
+        return max(0.0, left)
+
+
+def _numbers(logs: Any) -> dict[str, float]:
+    """The numeric entries of a Keras `logs` dict, as Python floats."""
+    numbers = {}
+    for key, value in (logs or {}).items():
+        try:
+            numbers[str(key)] = float(value)
+        except (TypeError, ValueError):
+            pass
+    return numbers
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Hides `__main__` from "spawn" while a worker starts, so the worker does not re-run it.
+
+    Spawn re-imports the parent's main script in every child; under Streamlit that is the page
+    being run (which imports Streamlit and more), and an unguarded script would start its own
+    jobs. Workers need nothing from `__main__`: their target and arguments live in `cnnapp`.
+    """
+    main = sys.modules.get("__main__")
+    stand_in = types.ModuleType("__main__")
+    with _main_lock:
+        sys.modules["__main__"] = stand_in
+        try:
+            yield
+        finally:
+            if sys.modules.get("__main__") is stand_in:  # unless someone replaced it meanwhile
+                sys.modules["__main__"] = main
+
+
+def _describe_exit(code: int) -> str:
+    if code >= 0:
+        return f"the training process ended unexpectedly (exit code {code})."
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = "unknown signal"
+    text = f"the training process ended unexpectedly (killed by signal {-code}, {name})"
+    if -code == signal.SIGKILL:
+        text += "; this often means the machine ran out of memory: try a smaller batch size"
+    return text + "."
+
+
+class LocalExecutor(Executor):
+    """Runs jobs in worker processes on this machine, `max_jobs` at a time (FIFO queue).
+
+    With several GPUs each running job gets one of its own (`CUDA_VISIBLE_DEVICES`), so at most
+    one job runs per GPU; with one GPU, jobs share it (memory growth); with none, they use the CPU.
+
+    Args:
+        max_jobs: jobs that run at once; default `get_settings().max_jobs`.
+        gpus: GPU names; default `devices.probe_gpus()` (tests pass a made-up list).
+        kinds: more job kinds, `{"kind": "module:function"}`, besides "train".
+        stop_timeout_s: how long a job may take to stop after `cancel` before it is terminated.
+
+    Raises:
+        ValueError: if `max_jobs` is not a whole number of at least 1.
+    """
+
+    def __init__(
+        self,
+        max_jobs: int | None = None,
+        gpus: list[str] | None = None,
+        kinds: dict[str, str] | None = None,
+        stop_timeout_s: float = 60.0,
+    ) -> None:
+        max_jobs = get_settings().max_jobs if max_jobs is None else max_jobs
+        if isinstance(max_jobs, bool) or not isinstance(max_jobs, int) or max_jobs < 1:
+            raise ValueError(f"max_jobs must be a whole number of at least 1, got {max_jobs!r}.")
+        self.max_jobs = max_jobs
+        self.gpus = list(devices.probe_gpus() if gpus is None else gpus)
+        self.kinds = {**BUILTIN_KINDS, **(kinds or {})}
+        self.stop_timeout_s = float(stop_timeout_s)
+        self._gpu_ids = devices.visible_device_ids(len(self.gpus))
+        self._context = multiprocessing.get_context("spawn")
+        self._lock = threading.RLock()
+        self._jobs: dict[str, _Job] = {}
+        self._queue: deque[str] = deque()
+        self._running: list[_Job] = []
+        self._closed = False
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="cnnapp-jobs", daemon=True)
+        self._thread.start()
+        this = weakref.ref(self)
+
+        def shutdown_at_exit() -> None:  # no orphan workers when the app or CLI exits
+            executor = this()
+            if executor is not None:
+                executor.shutdown()
+
+        self._at_exit = shutdown_at_exit
+        atexit.register(shutdown_at_exit)
+
+    @property
+    def capacity(self) -> int:
+        """How many jobs may run at once."""
+        return min(self.max_jobs, len(self.gpus)) if len(self.gpus) > 1 else self.max_jobs
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # The interface
+
+    def submit(self, spec: dict, owner: str) -> str:
+        """Queues a job; the worker receives `spec` plus "owner" and "job_id".
+
+        Args:
+            spec: plain data (JSON-able) with a "kind" among `self.kinds`, e.g. "train".
+            owner: who submits it: a browser session's id or "cli".
+
+        Returns:
+            The job's id (unguessable).
+
+        Raises:
+            ValueError: if owner is empty, the kind unknown or the spec not plain data.
+            RuntimeError: if the executor has been shut down.
+        """
+        if not isinstance(owner, str) or not owner:
+            raise ValueError(f"owner must be a non-empty string, got {owner!r}.")
+        kind = spec.get("kind") if isinstance(spec, dict) else None
+        if kind not in self.kinds:
+            raise ValueError(
+                f"unknown job kind {kind!r}; expected a dict spec with 'kind' one of "
+                f"{sorted(self.kinds)} (make one with cnnapp.training.make_job_spec)."
+            )
+        try:
+            data = json.loads(json.dumps(spec))
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"a job spec must be plain data (dicts, lists, numbers, text): {error}."
+            ) from None
+        job_id = secrets.token_urlsafe(12)
+        data.update(owner=owner, job_id=job_id)
+        job = _Job(id=job_id, owner=owner, kind=kind, kind_path=self.kinds[kind], spec=data)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this executor has been shut down; use get_executor() again.")
+            self._jobs[job_id] = job
+            self._queue.append(job_id)
+            self._forget_old()
+        self._wake.set()
+        return job_id
+
+    def status(self, job_id: str, owner: str) -> JobStatus | None:
+        with self._lock:
+            job = self._jobs.get(job_id) if isinstance(job_id, str) else None
+            if job is None or job.owner != owner:
+                return None
+            return self._snapshot(job, time.monotonic())
+
+    def list(self, owner: str) -> list[JobStatus]:
+        with self._lock:
+            now = time.monotonic()
+            jobs = [job for job in reversed(self._jobs.values()) if job.owner == owner]
+            return [self._snapshot(job, now) for job in jobs]
+
+    def cancel(self, job_id: str, owner: str) -> bool:
+        with self._lock:
+            job = self._jobs.get(job_id) if isinstance(job_id, str) else None
+            if job is None or job.owner != owner or job.state not in _LEFT_STATES:
+                return False
+            if job.state == "queued":
+                self._queue.remove(job.id)
+                self._finish(job, "stopped")
+            elif job.state == "running":
+                job.stop.set()
+                job.state, job.stop_requested_mono = "stopping", time.monotonic()
+            return True
+
+    def shutdown(self, wait: bool = False) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            for job_id in self._queue:
+                self._finish(self._jobs[job_id], "stopped")
+            self._queue.clear()
+            for job in self._running:
+                job.stop.set()
+                job.state = "stopping"
+        self._wake.set()
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout=10)
+        deadline = time.monotonic() + (self.stop_timeout_s if wait else 0.0)
+        while self._running and time.monotonic() < deadline:
+            for job in list(self._running):
+                self._pump(job)
+            time.sleep(0.05)
+        for job in list(self._running):
+            job.interrupted = True
+            job.process.terminate()
+        for job in list(self._running):
+            job.process.join(3)
+            if job.process.exitcode is None:
+                job.process.kill()
+                job.process.join(3)
+            self._pump(job)
+        atexit.unregister(self._at_exit)
+
+    # The scheduler thread
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.clear()
+            with self._lock:
+                if self._closed:
+                    return
+                while self._queue and len(self._running) < self.capacity:
+                    self._start(self._jobs[self._queue.popleft()])
+                running = list(self._running)
+            if not running:
+                self._wake.wait(0.25)
+                continue
+            waitables = [job.conn for job in running if job.conn is not None]
+            try:
+                wait_for_any(waitables + [job.process.sentinel for job in running], timeout=0.1)
+            except (OSError, ValueError):
+                time.sleep(0.05)
+            for job in running:
+                self._pump(job)
+
+    def _start(self, job: _Job) -> None:
+        """Starts a queued job's worker (called with the lock held)."""
+        env = {}
+        if len(self.gpus) > 1:
+            used = {other.gpu for other in self._running}
+            job.gpu = next(index for index in range(len(self.gpus)) if index not in used)
+            env["CUDA_VISIBLE_DEVICES"] = self._gpu_ids[job.gpu]
+            job.device = f"GPU {job.gpu}: {self.gpus[job.gpu]}"
+        else:
+            job.device = f"GPU 0: {self.gpus[0]}" if self.gpus else "CPU"
+        reader, writer = self._context.Pipe(duplex=False)
+        job.stop = StopFlag(self._context)
+        job.process = self._context.Process(
+            target=worker_main,
+            args=(job.id, job.kind_path, job.spec, writer, job.stop, env),
+            name=f"cnnapp-job-{job.id}",
+        )
+        try:
+            with _main_hidden():
+                job.process.start()
+        except Exception as error:
+            reader.close()
+            job.process, job.error = None, f"the worker process could not be started: {error}."
+            self._finish(job, "failed")
+            return
+        finally:
+            writer.close()  # the worker holds the only writer: its death closes the pipe
+        job.conn, job.state = reader, "running"
+        job.phase, job.message = "starting", "starting the worker process"  # TF takes seconds
+        job.started_at, job.started_mono = _now_iso(), time.monotonic()
+        self._running.append(job)
+
+    def _pump(self, job: _Job) -> None:
+        """Reads a running job's messages; finalises it once its process has exited."""
+        exited = job.process.exitcode is not None
+        messages, drained = self._drain(job)
+        with self._lock:
+            for message in messages:
+                job.fold(message)
+            if job not in self._running:
+                return
+            if exited and drained:
+                self._finalize(job)
+            elif job.stop_requested_mono is not None and job.terminated_mono is None:
+                if time.monotonic() - job.stop_requested_mono > self.stop_timeout_s:
+                    job.terminated_mono = time.monotonic()
+                    job.process.terminate()
+            elif job.terminated_mono and time.monotonic() - job.terminated_mono > 5:
+                job.process.kill()
+
+    def _drain(self, job: _Job, limit: int = 1000) -> tuple[list[Any], bool]:
+        """Receives up to `limit` messages; also returns whether nothing is left to read."""
+        messages: list[Any] = []
+        if job.conn is None:
+            return messages, True
+        try:
+            for _ in range(limit):
+                if not job.conn.poll():
+                    return messages, True
+                data = job.conn.recv_bytes()
+                try:
+                    messages.append(pickle.loads(data))
+                except Exception as error:  # e.g. a class the parent cannot import
+                    job.bad_message = f"a message from the worker could not be read ({error})"
+        except (EOFError, OSError):
+            job.conn.close()
+            job.conn = None  # the worker closed the pipe or died
+            return messages, True
+        return messages, False
+
+    def _finalize(self, job: _Job) -> None:
+        """Decides the final state from the exited process (called with the lock held)."""
+        code = job.process.exitcode
+        if code == 0 and job.has_result:
+            result_status = job.result.get("status") if isinstance(job.result, dict) else None
+            state = "stopped" if result_status == "stopped" else "completed"
+        elif job.interrupted:
+            state = "interrupted"
+            job.error = job.error or "CNN Lab shut down while the job was running."
+        elif job.terminated_mono is not None:
+            state = "stopped" if job.acknowledged else "failed"
+            if state == "failed":
+                job.error = (
+                    f"the job did not stop within {self.stop_timeout_s:g} s of the stop request "
+                    "and was ended."
+                )
+        else:
+            state = "failed"
+            if code == 0:
+                job.error = "the training process ended without sending a result"
+                job.error += f"; {job.bad_message}." if job.bad_message else "."
+            elif job.error is None:
+                job.error = _describe_exit(code)
+        self._finish(job, state)
+
+    def _finish(self, job: _Job, state: str) -> None:
+        """Moves a job to a final state and frees its process and device (lock held)."""
+        job.state, job.finished_at, job.finished_mono = state, _now_iso(), time.monotonic()
+        if job in self._running:
+            self._running.remove(job)
+        if job.conn is not None:
+            job.conn.close()
+        if job.process is not None:
+            job.process.join(1)
+            if job.process.exitcode is not None:
+                job.process.close()
+        job.conn = job.process = job.stop = None
+
+    def _forget_old(self) -> None:
+        finished = [job_id for job_id, job in self._jobs.items() if job.state in DONE_STATES]
+        for job_id in finished[: max(0, len(finished) - MAX_FINISHED_JOBS)]:
+            del self._jobs[job_id]
+
+    def _snapshot(self, job: _Job, now: float) -> JobStatus:
+        points = [point for _, point in job.points]
+        if job.last_point is not None and (not points or points[-1] is not job.last_point):
+            points.append(job.last_point)
+        elapsed = None
+        if job.started_mono is not None:
+            elapsed = (job.finished_mono or now) - job.started_mono
+        result = dict(job.result) if isinstance(job.result, dict) else job.result
+        return JobStatus(
+            id=job.id,
+            owner=job.owner,
+            kind=job.kind,
+            label=str(job.spec.get("label") or ""),
+            state=job.state,
+            position=self._queue.index(job.id) + 1 if job.state == "queued" else None,
+            phase=job.phase,
+            message=job.message,
+            epoch=job.epoch,
+            epochs=job.epochs,
+            batch=job.batch,
+            batches=job.batches,
+            elapsed_s=elapsed,
+            eta_s=job.eta_s(now),
+            history=list(job.history),
+            batch_points=points,
+            early_stopping=dict(job.early_stopping) if job.early_stopping else None,
+            result=result,
+            error=job.error,
+            traceback=job.traceback,
+            device=job.device,
+            submitted_at=job.submitted_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+        )
+
+
+_executor: Executor | None = None
+_executor_lock = threading.Lock()
+
+
+def get_executor() -> Executor:
+    """The process-wide executor for the app and the command line (created on first use)."""
+    global _executor
+    with _executor_lock:
+        if _executor is None or getattr(_executor, "closed", False):
+            _executor = LocalExecutor()
+        return _executor
