@@ -1,0 +1,18 @@
+"""CNN Lab: build, train, compare and try convolutional networks in the browser.
+
+Run with `streamlit run app.py`. This file only sets the page up and hands over to the pages in
+`pages/`; each page draws the sidebar (language, backend, device, active job) itself.
+"""
+
+import streamlit as st
+
+from ui import keys, nav
+
+
+def main() -> None:
+    st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
+    keys.init_state()
+    nav.navigation().run()
+
+
+main()

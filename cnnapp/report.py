@@ -1,0 +1,168 @@
+"""The results table of saved runs, exported as CSV, Markdown or LaTeX for a report (pure Python).
+
+Rows come from a run's `config.json` and `metrics.json`; the columns are the assignment's (train
+loss and accuracy, validation loss and accuracy, test accuracy) plus what tells runs apart.
+
+Example:
+    rows = [run_row(run.run_id, run.config, run.metrics) for run in RunStore().list(owner)]
+    text = to_latex(rows, lang="es")
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cnnapp.i18n import t
+
+# (key, kind): kind "text", "int", "seconds" or "metric" decides how a value is written
+COLUMNS: list[tuple[str, str]] = [
+    ("label", "text"),
+    ("dataset", "text"),
+    ("network", "text"),
+    ("preprocessing", "text"),
+    ("epochs", "int"),
+    ("time_s", "seconds"),
+    ("train_loss", "metric"),
+    ("train_accuracy", "metric"),
+    ("val_loss", "metric"),
+    ("val_accuracy", "metric"),
+    ("test_accuracy", "metric"),
+    ("gap", "metric"),
+]
+METRIC_KEYS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_accuracy")
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def describe_preprocessing(preprocessing: Mapping[str, Any] | None) -> str:
+    """'normalisation + flip + zoom 0.2', or 'none' (from a run's saved preprocessing dict)."""
+    from cnnapp.config import Preprocessing
+
+    try:
+        return Preprocessing.from_dict(dict(preprocessing or {})).describe()
+    except ValueError:
+        return "?"
+
+
+def run_row(run_id: str, config: Mapping[str, Any], metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """One table row from a saved run's config and metrics.
+
+    Returns:
+        A dict with a value for every key of `COLUMNS` (None where unknown) plus `run_id` and
+        `created_at`. `gap` is train accuracy minus validation accuracy (over-fitting shows as a
+        large positive gap).
+    """
+    dataset = config.get("dataset") or {}
+    name = dataset.get("name", "?") if isinstance(dataset, Mapping) else str(dataset)
+    if isinstance(dataset, Mapping) and dataset.get("limit"):
+        name = f"{name} ({dataset['limit']})"
+    train_acc = _number(metrics.get("train_accuracy"))
+    val_acc = _number(metrics.get("val_accuracy"))
+    row = {
+        "run_id": run_id,
+        "created_at": config.get("created_at", ""),
+        "label": config.get("label") or config.get("network_name") or run_id,
+        "dataset": name,
+        "network": config.get("network_name") or "custom",
+        "preprocessing": describe_preprocessing(config.get("preprocessing")),
+        "epochs": metrics.get("epochs_run"),
+        "time_s": _number(metrics.get("wall_time_s")),
+        "gap": None if train_acc is None or val_acc is None else train_acc - val_acc,
+    }
+    for key in METRIC_KEYS:
+        row[key] = _number(metrics.get(key))
+    return row
+
+
+def headers(lang: str = "en") -> list[str]:
+    """The column titles in `lang`."""
+    return [t(f"report.col.{key}", lang) for key, _ in COLUMNS]
+
+
+def _cell(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "metric":
+        return f"{value:.4f}"
+    if kind == "seconds":
+        return f"{value:.0f}"
+    if kind == "int":
+        return str(int(value))
+    return str(value)
+
+
+def _cells(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    return [[_cell(row.get(key), kind) for key, kind in COLUMNS] for row in rows]
+
+
+def to_csv(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
+    """The table as CSV (comma-separated, header row first, full precision for metrics)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(headers(lang))
+    for row in rows:
+        writer.writerow(["" if row.get(key) is None else row.get(key) for key, _ in COLUMNS])
+    return out.getvalue()
+
+
+def _markdown_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
+    """The table as a Markdown (GitHub) pipe table, metrics with 4 decimals."""
+    numeric = [kind != "text" for _, kind in COLUMNS]
+    lines = [
+        "| " + " | ".join(_markdown_escape(h) for h in headers(lang)) + " |",
+        "| " + " | ".join("---:" if n else "---" for n in numeric) + " |",
+    ]
+    for cells in _cells(rows):
+        lines.append("| " + " | ".join(_markdown_escape(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def latex_escape(text: str) -> str:
+    """Escapes LaTeX's special characters in plain text."""
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def to_latex(
+    rows: Sequence[Mapping[str, Any]], lang: str = "en", caption: str | None = None
+) -> str:
+    """The table as a LaTeX `table` with `tabular` (booktabs rules), metrics with 4 decimals."""
+    align = "".join("r" if kind != "text" else "l" for _, kind in COLUMNS)
+    lines = [
+        r"% \usepackage{booktabs}",
+        r"\begin{table}[ht]",
+        r"\centering",
+        r"\small",
+        rf"\begin{{tabular}}{{{align}}}",
+        r"\toprule",
+        " & ".join(latex_escape(h) for h in headers(lang)) + r" \\",
+        r"\midrule",
+    ]
+    for cells in _cells(rows):
+        lines.append(" & ".join(latex_escape(c) for c in cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    lines.append(rf"\caption{{{latex_escape(caption or t('report.caption', lang))}}}")
+    lines.append(r"\end{table}")
+    return "\n".join(lines) + "\n"

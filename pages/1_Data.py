@@ -1,0 +1,103 @@
+"""Data: choose a dataset; see samples, class counts, splits, pixel histograms, augmentation."""
+
+import streamlit as st
+
+from cnnapp import charts
+from cnnapp.config import TrainConfig
+from ui import data_ui, keys, lang, page, settings_ui, t
+
+
+def splits_ui(dataset) -> None:
+    """Training, validation and test sizes, as the training will split them."""
+    fraction = TrainConfig.from_dict(st.session_state[keys.TRAIN_CONFIG]).validation_split
+    n_val = int(len(dataset.x_train) * fraction)
+    cols = st.columns(4)
+    cols[0].metric(t("data.classes"), dataset.num_classes)
+    cols[1].metric(t("data.train_images"), f"{len(dataset.x_train) - n_val:,}")
+    cols[2].metric(t("data.val_images", percent=round(100 * fraction)), f"{n_val:,}")
+    test = 0 if dataset.x_test is None else len(dataset.x_test)
+    cols[3].metric(t("data.test_images"), f"{test:,}")
+    st.caption(t("data.source", source=dataset.source))
+    if dataset.skipped:
+        st.warning(t("data.skipped", count=dataset.skipped))
+    if dataset.empty_classes:
+        st.warning(t("data.empty_classes", names=", ".join(dataset.empty_classes)))
+
+
+def counts_ui(dataset) -> None:
+    frame = charts.class_counts_frame(dataset.y_train, dataset.y_test, dataset.class_names)
+    st.altair_chart(charts.class_counts_chart(frame, lang()), key="w_data_counts")
+    st.caption(charts.class_counts_summary(frame, lang()))
+
+
+def histograms_ui(dataset) -> None:
+    """Pixel values before and after featurewise normalisation (a sample of training images)."""
+    sample = dataset.x_train[:1000]
+    frame = charts.pixel_histogram_frame(sample)
+    cols = st.columns(2)
+    for col, stage in zip(cols, ("raw", "normalized"), strict=True):
+        col.altair_chart(
+            charts.pixel_histogram_chart(frame, stage, lang()), key=f"w_data_hist_{stage}"
+        )
+    st.caption(charts.pixel_histogram_summary(frame, lang()))
+
+
+def augmentation_ui(dataset) -> None:
+    """One training image augmented several times with the chosen settings (live)."""
+    settings_col, preview_col = st.columns([1, 2], gap="large")
+    with settings_col:
+        preprocessing = settings_ui.augmentation_ui()
+        index = st.number_input(
+            t("data.preview_image"),
+            min_value=0,
+            max_value=len(dataset.x_train) - 1,
+            step=1,
+            key="w_data_preview_index",
+        )
+        live = st.toggle(
+            t("data.preview_live"), key="w_data_preview_live", help=t("data.preview_help")
+        )
+    with preview_col:
+        image = dataset.x_train[int(index)]
+        st.image(data_ui.enlarge(image, 4), caption=t("data.original"))
+        if not live:
+            st.caption(t("data.preview_off"))
+        elif not preprocessing.augments:
+            st.info(t("data.no_augmentation"))
+        else:
+            from cnnapp.preprocessing import augment_examples  # imports Keras: an action
+
+            with st.spinner(t("data.augmenting")):
+                variants = augment_examples(image, preprocessing, count=8, seed=int(index))
+            st.image([data_ui.enlarge(v, 2) for v in variants], caption=[""] * len(variants))
+            st.caption(t("data.augmented_caption", settings=preprocessing.describe()))
+
+
+def main() -> None:
+    page.start("data.title")
+    ref = data_ui.dataset_choice_ui()
+    if ref is None:
+        return
+    st.session_state[keys.DATASET] = ref
+    if ref["name"] != "procedural" and not data_ui.is_loaded(ref):
+        st.caption(t("data.load_hint"))
+        if not st.button(t("data.load"), key="w_data_load", type="primary"):
+            return
+    dataset = data_ui.load_ui(ref)
+    if dataset is None:
+        return
+    splits_ui(dataset)
+    tabs = st.tabs(
+        [t("data.tab_samples"), t("data.tab_counts"), t("data.tab_pixels"), t("data.tab_augment")]
+    )
+    with tabs[0]:
+        data_ui.sample_grid_ui(dataset)
+    with tabs[1]:
+        counts_ui(dataset)
+    with tabs[2]:
+        histograms_ui(dataset)
+    with tabs[3]:
+        augmentation_ui(dataset)
+
+
+main()

@@ -1,0 +1,96 @@
+"""Build: a preset or your own layers, the layer table, the network as JSON and as Keras code."""
+
+import pandas as pd
+import streamlit as st
+
+from cnnapp.config import Preprocessing
+from cnnapp.network import NetworkError, keras_code, spec_to_json, summarize
+from ui import builder, keys, nav, page, t
+from ui.shapes import dataset_shape
+
+TABLE_COLUMNS = [
+    "number",
+    "type",
+    "kernel_size",
+    "input_size",
+    "output_size",
+    "input_channels",
+    "output_channels",
+    "dropout_rate",
+    "params",
+]
+
+
+def layer_table(summary) -> pd.DataFrame:
+    """The layer table with translated headers (as the assignment's tables 1, 6 and 8)."""
+    rows = [{t(f"table.{c}"): _cell(row.get(c)) for c in TABLE_COLUMNS} for row in summary.rows]
+    return pd.DataFrame(rows)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def table_ui(summary) -> None:
+    st.dataframe(layer_table(summary), hide_index=True, key="w_build_table")
+    cols = st.columns(3)
+    cols[0].metric(t("build.total_params"), f"{summary.total_params:,}")
+    cols[1].metric(t("build.trainable"), f"{summary.trainable_params:,}")
+    cols[2].metric(t("build.non_trainable"), f"{summary.non_trainable_params:,}")
+
+
+def export_ui(spec, input_shape, num_classes) -> None:
+    name = st.session_state[keys.NETWORK_NAME] or "network"
+    st.download_button(
+        t("build.save_json"),
+        data=spec_to_json(spec),
+        file_name=f"{name.replace(' ', '_')}.json",
+        mime="application/json",
+        key="w_build_save",
+        icon=":material/download:",
+    )
+    with st.expander(t("build.keras_code")):
+        preprocessing = Preprocessing.from_dict(st.session_state[keys.PREPROCESSING])
+        st.code(keras_code(spec, input_shape, num_classes, preprocessing), language="python")
+
+
+def main() -> None:
+    page.start("build.title")
+    input_shape, num_classes, exact = dataset_shape()
+    st.caption(
+        t(
+            "build.shape_caption" if exact else "build.shape_assumed",
+            shape="×".join(map(str, input_shape)),
+            classes=num_classes,
+        )
+    )
+    builder.preset_ui()
+    load_error = builder.load_json_ui()
+    if load_error:
+        st.error(load_error)
+    editor, table = st.columns([1, 1], gap="large")
+    with editor:
+        st.subheader(t("build.layers"))
+        slots = builder.layers_ui()
+        builder.add_layer_ui()
+    spec = st.session_state[keys.SPEC]
+    with table:
+        st.subheader(t("build.table"))
+        try:
+            summary = summarize(spec, input_shape, num_classes)
+        except NetworkError as error:
+            st.error(t("build.invalid", error=str(error)), icon=":material/error:")
+            if error.layer_index is not None and error.layer_index < len(slots):
+                slots[error.layer_index].error(str(error), icon=":material/error:")
+            st.caption(t("build.cannot_train"))
+            return
+        table_ui(summary)
+        export_ui(spec, input_shape, num_classes)
+        nav.link("train", t("build.go_train"))
+
+
+main()

@@ -1,0 +1,115 @@
+"""Train: preprocessing and training settings, Start and Stop, the job live as it trains."""
+
+import streamlit as st
+
+from cnnapp.network import NetworkError, summarize
+from cnnapp.training import make_job_spec
+from ui import job_view, keys, nav, page, resources, settings_ui, t
+from ui.shapes import dataset_shape
+
+
+def network_ui() -> bool:
+    """What will be trained, on what; False (with the reason shown) if it cannot be trained."""
+    spec = st.session_state[keys.SPEC]
+    name = st.session_state[keys.NETWORK_NAME] or t("train.custom_network")
+    ref = st.session_state[keys.DATASET]
+    input_shape, num_classes, _ = dataset_shape()
+    try:
+        summary = summarize(spec, input_shape, num_classes)
+    except NetworkError as error:
+        st.error(t("train.invalid_network", error=str(error)), icon=":material/error:")
+        nav.link("build", t("train.fix_in_build"))
+        return False
+    limit = ref.get("limit")
+    st.markdown(
+        t(
+            "train.what",
+            network=name,
+            params=f"{summary.total_params:,}",
+            dataset=t(f"dataset.{ref['name']}"),
+            limit=t("train.limit", limit=limit) if limit else "",
+        )
+    )
+    cols = st.columns(2)
+    with cols[0]:
+        nav.link("build", t("train.change_network"))
+    with cols[1]:
+        nav.link("data", t("train.change_dataset"))
+    return True
+
+
+def start_job(preprocessing, config) -> str | None:
+    """Submits the session's network as a training job; returns an error message or None."""
+    active = job_view.current_status()
+    if active is not None and not active.done:
+        return t("train.already_running")  # a second click never starts a second job
+    try:
+        spec = make_job_spec(
+            st.session_state[keys.SPEC],
+            st.session_state[keys.DATASET],
+            preprocessing,
+            config,
+            label=st.session_state[keys.RUN_LABEL].strip(),
+            network_name=st.session_state[keys.NETWORK_NAME],
+            owner=keys.owner(),
+        )
+        job_id = resources.executor().submit(spec, keys.owner())
+    except (ValueError, RuntimeError) as error:
+        return str(error)
+    keys.set_job(job_id)
+    st.session_state[keys.JOB_DONE_SEEN] = None
+    return None
+
+
+def controls_ui(preprocessing, config, can_train: bool) -> None:
+    """The run's label, Start and Stop."""
+    st.text_input(
+        t("train.label"),
+        placeholder=t("train.label_placeholder"),
+        **keys.bind("w_train_label", keys.RUN_LABEL),
+    )
+    status = job_view.current_status()
+    running = status is not None and not status.done
+    cols = st.columns([1, 1, 4])
+    start = cols[0].button(
+        t("train.start"),
+        type="primary",
+        key="w_train_start",
+        disabled=running or not can_train,
+        icon=":material/play_arrow:",
+    )
+    stop = cols[1].button(
+        t("train.stop"),
+        key="w_train_stop",
+        disabled=not running or status.state == "stopping",
+        icon=":material/stop:",
+    )
+    if start:
+        error = start_job(preprocessing, config)
+        if error:
+            st.error(error)
+        else:
+            st.rerun()
+    if stop and status is not None:
+        resources.executor().cancel(status.id, keys.owner())
+        st.rerun()
+
+
+def main() -> None:
+    page.start("train.title")
+    can_train = network_ui()
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(t("train.preprocessing"))
+        preprocessing = settings_ui.preprocessing_ui()
+    with right:
+        st.subheader(t("train.settings"))
+        config = settings_ui.train_config_ui()
+    if isinstance(config, str):
+        st.error(config)
+        can_train = False
+    controls_ui(preprocessing, config, can_train)
+    job_view.job_panel()
+
+
+main()

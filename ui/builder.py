@@ -1,0 +1,234 @@
+"""Build page widget groups: the preset picker, the layer editor, loading a saved network.
+
+The network lives in `st.session_state[keys.SPEC]`. Field edits are written straight back into it;
+structural edits (add, remove, move) run as button callbacks and bump `keys.SPEC_VERSION`, so the
+layer widgets get fresh keys seeded from the new spec.
+"""
+
+from __future__ import annotations
+
+import streamlit as st  # noqa: TID251 - ui/ is the app layer
+
+from cnnapp.layers import LAYER_TYPES, Field, pair
+from cnnapp.network import NetworkError, spec_from_json
+from cnnapp.presets import PRESETS, get_preset
+from ui import keys
+from ui.text import t
+
+CUSTOM = ""  # the preset select's entry for a network that is not (or no longer) a preset
+
+
+# Presets and files
+
+
+def preset_ui() -> None:
+    """A select of the assignment's networks; choosing one replaces the network."""
+    widget = keys.seed(keys.lang_key("w_build_preset"), st.session_state[keys.PRESET])
+    options = [CUSTOM, *PRESETS]
+    custom = t("build.custom")
+    st.selectbox(
+        t("build.preset"),
+        options,
+        format_func=lambda p: PRESETS[p].name if p else custom,
+        key=widget,
+        on_change=_preset_chosen,
+        args=(widget,),
+        help=t("build.preset_help"),
+    )
+    preset = st.session_state[keys.PRESET]
+    if preset in PRESETS:
+        st.caption(
+            t("build.preset_caption", section=PRESETS[preset].section)
+            + " "
+            + PRESETS[preset].description
+        )
+
+
+def _preset_chosen(widget: str) -> None:
+    preset = st.session_state[widget]
+    if preset in PRESETS:
+        keys.set_network(get_preset(preset), PRESETS[preset].name, preset)
+        st.session_state[widget] = preset
+
+
+def load_json_ui() -> str | None:
+    """Loads a network saved as JSON (once per file); returns an error message or None."""
+    upload = st.file_uploader(t("build.load_json"), type=["json"], key="w_build_upload")
+    if upload is None or upload.file_id == st.session_state[keys.SPEC_UPLOAD]:
+        return None
+    st.session_state[keys.SPEC_UPLOAD] = upload.file_id
+    try:
+        spec = spec_from_json(upload.getvalue())
+    except NetworkError as error:
+        return t("build.load_failed", name=upload.name, error=str(error))
+    name = upload.name.rsplit(".", 1)[0]
+    keys.set_network(spec, name)
+    return None
+
+
+# Editing layers
+
+
+def _mark_custom() -> None:
+    st.session_state[keys.PRESET] = CUSTOM
+    st.session_state[keys.NETWORK_NAME] = None
+
+
+def _structure_changed() -> None:
+    _mark_custom()
+    st.session_state[keys.SPEC_VERSION] += 1
+    keys.forget_widgets("w_build_preset")
+
+
+def _move(index: int, offset: int) -> None:
+    spec = st.session_state[keys.SPEC]
+    other = index + offset
+    if 0 <= other < len(spec):
+        spec[index], spec[other] = spec[other], spec[index]
+        _structure_changed()
+
+
+def _remove(index: int) -> None:
+    spec = st.session_state[keys.SPEC]
+    if 0 <= index < len(spec):
+        del spec[index]
+        _structure_changed()
+
+
+def _add() -> None:
+    spec = st.session_state[keys.SPEC]
+    type_key = st.session_state["w_build_add_type"]
+    position = int(st.session_state.get("w_build_add_position") or len(spec) + 1)
+    position = max(1, min(position, len(spec) + 1))
+    spec.insert(position - 1, {"type": type_key, **LAYER_TYPES[type_key].defaults()})
+    st.session_state.pop("w_build_add_position", None)
+    _structure_changed()
+
+
+def add_layer_ui() -> None:
+    """Pick a layer type and a position, then add it."""
+    spec = st.session_state[keys.SPEC]
+    cols = st.columns([3, 2, 2], vertical_alignment="bottom")
+    cols[0].selectbox(
+        t("build.add_type"),
+        list(LAYER_TYPES),
+        format_func=lambda k: LAYER_TYPES[k].label,
+        key="w_build_add_type",
+    )
+    keys.seed("w_build_add_position", len(spec) + 1)
+    cols[1].number_input(
+        t("build.add_position"),
+        min_value=1,
+        max_value=len(spec) + 1,
+        step=1,
+        key="w_build_add_position",
+    )
+    cols[2].button(t("build.add"), key="w_build_add", on_click=_add, icon=":material/add:")
+
+
+def layers_ui() -> list:
+    """One bordered box per layer with its fields and buttons; returns a slot per layer.
+
+    Each slot is an empty placeholder under the layer, where the page puts that layer's error.
+    """
+    spec = st.session_state[keys.SPEC]
+    version = st.session_state[keys.SPEC_VERSION]
+    slots = []
+    for index, layer in enumerate(spec):
+        with st.container(border=True, key=f"w_layer_{version}_{index}"):
+            _layer_header(index, layer, len(spec), version)
+            _layer_fields(index, layer, version)
+            slots.append(st.empty())
+    if not spec:
+        st.info(t("build.empty"))
+    return slots
+
+
+def _layer_header(index: int, layer: dict, count: int, version: int) -> None:
+    layer_type = LAYER_TYPES.get(layer.get("type"))
+    label = layer_type.label if layer_type else str(layer.get("type"))
+    cols = st.columns([6, 1, 1, 1], vertical_alignment="center")
+    cols[0].markdown(f"**{index + 1}. {label}**")
+    prefix = f"w_layer_{version}_{index}_"
+    cols[1].button(
+        "↑",
+        key=prefix + "up",
+        help=t("build.move_up"),
+        on_click=_move,
+        args=(index, -1),
+        disabled=index == 0,
+    )
+    cols[2].button(
+        "↓",
+        key=prefix + "down",
+        help=t("build.move_down"),
+        on_click=_move,
+        args=(index, 1),
+        disabled=index == count - 1,
+    )
+    cols[3].button(
+        "✕", key=prefix + "remove", help=t("build.remove"), on_click=_remove, args=(index,)
+    )
+
+
+def _layer_fields(index: int, layer: dict, version: int) -> None:
+    layer_type = LAYER_TYPES.get(layer.get("type"))
+    if layer_type is None:
+        return
+    if not layer_type.fields:
+        st.caption(t(f"layer.{layer_type.key}"))
+        return
+    cols = st.columns(len(layer_type.fields))
+    for col, field in zip(cols, layer_type.fields, strict=True):
+        key = f"w_layer_{version}_{index}_{field.name}"
+        value = layer.get(field.name, field.default)
+        with col:
+            new = _field_widget(field, value, key)
+        if new != value:
+            layer[field.name] = new
+            _mark_custom()
+
+
+def _field_widget(field: Field, value, key: str):
+    """One widget for one layer field, by its kind; returns the (possibly new) value."""
+    label = t(f"field.{field.name}")
+    help_text = t(f"field.{field.name}.help")
+    if field.kind == "choice":
+        options = list(field.choices)
+        if value not in options:
+            options.append(value)
+        keys.seed(key, value)
+        return st.selectbox(label, options, key=key, help=help_text)
+    if field.kind == "float":
+        keys.seed(key, float(value))
+        return st.number_input(
+            label, min_value=0.0, max_value=0.95, step=0.05, key=key, help=help_text
+        )
+    if field.kind in ("size", "optional_size") and isinstance(value, (list, tuple)):
+        h, w = pair(value)
+        if h != w:  # a rectangular window: edit as text "3x5"
+            keys.seed(key, f"{h}x{w}")
+            text = st.text_input(label, key=key, help=help_text)
+            return _parse_size(text, value)
+        value = h
+    keys.seed(key, None if value is None else int(value))
+    return st.number_input(
+        label,
+        min_value=int(field.minimum or 1),
+        max_value=int(field.maximum or 4096),
+        step=1,
+        key=key,
+        help=help_text,
+        placeholder=t("field.same_as_pool") if field.kind == "optional_size" else None,
+    )
+
+
+def _parse_size(text: str, fallback):
+    parts = text.lower().replace("×", "x").replace(",", "x").split("x")
+    try:
+        numbers = [int(part) for part in parts]
+    except ValueError:
+        return fallback
+    if len(numbers) == 1:
+        return numbers[0]
+    return numbers[:2] if len(numbers) == 2 else fallback

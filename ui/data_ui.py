@@ -1,0 +1,177 @@
+"""Data page widget groups: choosing a dataset, loading it with progress, the sample grid."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+import numpy as np
+import streamlit as st  # noqa: TID251 - ui/ is the app layer
+
+from cnnapp.datasets import DATASET_CHOICES, DatasetUnavailableError, normalize_ref
+from cnnapp.settings import get_settings
+from ui import keys, resources
+from ui.shapes import remember_dataset
+from ui.text import labeller, t
+
+DATASET_IDS = [choice["id"] for choice in DATASET_CHOICES]
+UPLOAD, SERVER = "upload", "server"
+
+
+def dataset_choice_ui() -> dict | None:
+    """The dataset picker; returns a valid dataset reference, or None while one is incomplete."""
+    saved = st.session_state[keys.DATASET]
+    p = keys.DATA_WIDGETS
+    name = st.radio(
+        t("data.dataset"),
+        DATASET_IDS,
+        format_func=labeller("dataset."),
+        key=keys.seed(keys.lang_key(f"{p}name"), saved["name"]),
+        horizontal=True,
+    )
+    st.caption(t(f"dataset.{name}.desc"))
+    ref = {"name": name, "image_size": 32, "limit": None}
+    if name == "folder":
+        folder = _folder_ui(saved)
+        if folder is None:
+            return None
+        ref.update(folder)
+    ref["limit"] = _limit_ui(saved)
+    try:
+        return normalize_ref(ref)
+    except ValueError as error:
+        st.error(str(error))
+        return None
+
+
+def _folder_ui(saved: dict) -> dict | None:
+    p = keys.DATA_WIDGETS
+    source = st.radio(
+        t("data.folder_source"),
+        [UPLOAD, SERVER],
+        format_func=labeller("data.folder_"),
+        key=keys.seed(
+            keys.lang_key(f"{p}source"),
+            SERVER if saved.get("path") and not _is_upload(saved) else UPLOAD,
+        ),
+        horizontal=True,
+    )
+    size = st.number_input(
+        t("data.image_size"),
+        min_value=8,
+        max_value=512,
+        step=8,
+        key=keys.seed(f"{p}image_size", int(saved.get("image_size") or 32)),
+        help=t("data.image_size_help"),
+    )
+    if source == UPLOAD:
+        path = _zip_upload_ui()
+        test_path = None
+    else:
+        path = st.text_input(
+            t("data.server_path"), key=keys.seed(f"{p}path", saved.get("path") or "")
+        ).strip()
+        test_path = st.text_input(
+            t("data.server_test_path"),
+            key=keys.seed(f"{p}test_path", saved.get("test_path") or ""),
+            help=t("data.server_test_path_help"),
+        ).strip()
+    if not path:
+        st.info(t("data.need_folder"))
+        return None
+    return {"path": path, "test_path": test_path or None, "image_size": int(size)}
+
+
+def _is_upload(ref: dict) -> bool:
+    upload = st.session_state.get(keys.ZIP_UPLOAD)
+    return bool(upload) and ref.get("path") == upload.get("path")
+
+
+def _zip_upload_ui() -> str | None:
+    """Saves an uploaded .zip into the data cache under a generated name (never run or unpickled)."""
+    upload = st.file_uploader(t("data.upload_zip"), type=["zip"], key=f"{keys.DATA_WIDGETS}zip")
+    saved = st.session_state.get(keys.ZIP_UPLOAD)
+    if upload is None:
+        return saved["path"] if saved else None
+    if saved and saved.get("file_id") == upload.file_id:
+        return saved["path"]
+    folder = get_settings().data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"upload-{secrets.token_hex(8)}.zip"
+    with st.spinner(t("data.saving_upload", name=upload.name)):
+        target.write_bytes(upload.getbuffer())
+    st.session_state[keys.ZIP_UPLOAD] = {"file_id": upload.file_id, "path": str(target)}
+    return str(target)
+
+
+def _limit_ui(saved: dict) -> int | None:
+    p = keys.DATA_WIDGETS
+    use = st.checkbox(
+        t("data.use_limit"),
+        key=keys.seed(f"{p}use_limit", saved.get("limit") is not None),
+        help=t("data.use_limit_help"),
+    )
+    if not use:
+        return None
+    return int(
+        st.number_input(
+            t("data.limit"),
+            min_value=10,
+            max_value=1_000_000,
+            step=100,
+            key=keys.seed(f"{p}limit", int(saved.get("limit") or 600)),
+        )
+    )
+
+
+def is_loaded(ref: dict) -> bool:
+    """True if this reference was already loaded in this session (so it is cached)."""
+    info = st.session_state.get(keys.DATASET_INFO)
+    return bool(info) and info.get("ref") == json.dumps(ref, sort_keys=True)
+
+
+def load_ui(ref: dict):
+    """Loads the dataset with a progress bar; returns it, or None after showing why not."""
+    bar = st.progress(0.0, text=t("data.loading"))
+
+    def progress(message: str, fraction: float | None) -> None:
+        bar.progress(min(1.0, fraction or 0.0), text=message)
+
+    try:
+        dataset = resources.dataset(ref, progress)
+    except DatasetUnavailableError as error:
+        bar.empty()
+        st.error(t("data.unavailable", error=str(error)), icon=":material/cloud_off:")
+        return None
+    except (ValueError, OSError) as error:
+        bar.empty()
+        st.error(t("data.load_failed", error=str(error)), icon=":material/error:")
+        return None
+    bar.empty()
+    remember_dataset(ref, dataset)
+    return dataset
+
+
+def enlarge(image: np.ndarray, factor: int) -> np.ndarray:
+    """Nearest-neighbour enlargement, so 32×32 images are visible (and stay sharp)."""
+    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1)
+
+
+def sample_grid_ui(dataset, per_class: int = 8) -> None:
+    """The first `per_class` training images of each class, one row per class."""
+    factor = max(1, 64 // dataset.input_shape[0])
+    cols = st.columns(2)
+    for index, name in enumerate(dataset.class_names):
+        found = np.flatnonzero(dataset.y_train == index)[:per_class]
+        if len(found) == 0:
+            continue
+        row = np.concatenate([enlarge(dataset.x_train[i], factor) for i in found], axis=1)
+        cols[index % 2].image(row, caption=f"{name} ({len(found)})")
+
+
+def dataset_path_note(ref: dict) -> str:
+    """Where the dataset comes from, in words, for the caption."""
+    if ref["name"] == "folder":
+        return Path(ref["path"]).name
+    return t(f"dataset.{ref['name']}")

@@ -1,0 +1,144 @@
+"""Showing a training job: state, progress, live curves, the results row.
+
+While the job is queued or running, a fragment redraws it about once a second (only the fragment
+reruns, not the page); once it ends, one full rerun switches to a static view and refreshes the
+sidebar. Nothing here waits for the job: `Executor.status` is a snapshot.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st  # noqa: TID251 - ui/ is the app layer
+
+from cnnapp import charts
+from cnnapp.evaluation import RESULT_COLUMNS
+from cnnapp.jobs import JobStatus
+from ui import keys, nav, resources
+from ui.text import lang, t
+
+POLL_SECONDS = 1.0
+
+
+def current_status() -> JobStatus | None:
+    """The status of the session's job, or None when there is none (or it is not this session's)."""
+    job_id = st.session_state.get(keys.JOB)
+    if not job_id:
+        return None
+    return resources.executor().status(job_id, keys.owner())
+
+
+def job_panel() -> None:
+    """The session's job: live while it runs, static once it has ended."""
+    status = current_status()
+    if status is None:
+        if st.session_state.get(keys.JOB):
+            st.info(t("train.job_gone"))
+        else:
+            st.info(t("train.no_job"))
+        return
+    if status.done:
+        render(status)
+    else:
+        _live()
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _live() -> None:
+    status = current_status()
+    if status is None:
+        return
+    render(status)
+    if status.done and st.session_state.get(keys.JOB_DONE_SEEN) != status.id:
+        st.session_state[keys.JOB_DONE_SEEN] = status.id
+        st.rerun()  # the whole page: Start is enabled again, the sidebar updates
+
+
+def _eta(seconds: float | None) -> str:
+    if seconds is None:
+        return t("train.eta_unknown")
+    seconds = int(round(seconds))
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+def state_ui(status: JobStatus) -> None:
+    """A line (or a progress bar) saying where the job is."""
+    state = status.state
+    if state == "queued":
+        st.info(t("train.queued", position=status.position or 1), icon=":material/schedule:")
+    elif state in ("running", "stopping"):
+        if status.epochs:
+            text = t(
+                "train.progress",
+                epoch=max(1, status.epoch),
+                epochs=status.epochs,
+                batch=status.batch,
+                batches=status.batches or "?",
+                eta=_eta(status.eta_s),
+            )
+            st.progress(min(1.0, status.progress or 0.0), text=text)
+        else:
+            phase = t(f"phase.{status.phase}") if status.phase else t("phase.starting")
+            st.progress(0.0, text=t("train.phase", phase=phase, message=status.message or ""))
+        if state == "stopping":
+            st.warning(t("train.stopping"), icon=":material/pause_circle:")
+    elif state == "completed":
+        st.success(
+            t("train.completed", seconds=round(status.elapsed_s or 0)),
+            icon=":material/check_circle:",
+        )
+    elif state == "stopped":
+        st.warning(t("train.stopped"), icon=":material/stop_circle:")
+    else:  # failed, interrupted
+        st.error(t(f"train.{state}", error=status.error or ""), icon=":material/error:")
+    if status.device:
+        st.caption(t("train.device", device=status.device))
+
+
+def curves_ui(status: JobStatus) -> None:
+    """Loss and accuracy, train vs validation, batches included; early stopping marked."""
+    frame = charts.curves_frame(status.history, status.batch_points)
+    if frame.empty:
+        return
+    marked = (status.early_stopping or {}).get("best_epoch")
+    cols = st.columns(2)
+    for col, metric in zip(cols, charts.METRICS, strict=True):
+        with col:
+            chart = charts.training_chart(frame, metric, lang(), marked_epoch=marked)
+            st.altair_chart(chart, key=f"w_train_chart_{metric}")
+            st.caption(charts.training_summary(frame, metric, lang()))
+    if status.early_stopping:
+        st.caption(
+            t(
+                "train.early_stopped",
+                stopped=status.early_stopping.get("stopped_epoch"),
+                best=status.early_stopping.get("best_epoch"),
+            )
+        )
+
+
+def results_frame(metrics: dict) -> pd.DataFrame:
+    """The assignment's results row: train loss/accuracy, validation loss/accuracy, test accuracy."""
+    row = {t(f"col.{key}"): _rounded(metrics.get(key)) for key, _ in RESULT_COLUMNS}
+    return pd.DataFrame([row])
+
+
+def _rounded(value):
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def render(status: JobStatus) -> None:
+    """Everything about one job snapshot."""
+    st.subheader(status.label or t("train.job"))
+    state_ui(status)
+    curves_ui(status)
+    result = status.result if isinstance(status.result, dict) else {}
+    metrics = result.get("metrics") or {}
+    if status.done and metrics:
+        st.markdown(f"**{t('train.results')}**")
+        st.dataframe(results_frame(metrics), hide_index=True, key="w_train_results")
+        if metrics.get("restored"):
+            st.caption(t("train.restored", epoch=metrics.get("best_epoch")))
+        if result.get("run_id"):
+            st.caption(t("train.saved_as", run_id=result["run_id"]))
+            nav.link("compare", t("train.go_compare"))

@@ -1,0 +1,66 @@
+"""What every page does first: session state, the sidebar, the title."""
+
+from __future__ import annotations
+
+import streamlit as st  # noqa: TID251 - ui/ is the app layer
+
+from cnnapp import devices, i18n
+from cnnapp.runtime import backend_name
+from ui import keys, nav, resources
+from ui.text import t
+
+
+def start(title_key: str) -> None:
+    """Sets up the session, draws the sidebar and the page title."""
+    keys.init_state()
+    sidebar()
+    st.title(t(title_key))
+
+
+def sidebar() -> None:
+    """Language switch, backend, device and this session's active job."""
+    with st.sidebar:
+        language_ui()
+        st.caption(t("sidebar.backend", backend=backend_name()))
+        st.caption(t("sidebar.device", device=devices.describe_device(resources.gpus())))
+        active_job_ui()
+
+
+def language_ui() -> str:
+    """The English/Español switch; returns the chosen language code."""
+    # Bound: the change is stored before the script runs, so even the navigation's titles
+    # (drawn before this widget) come out in the new language.
+    return st.radio(
+        "Language / Idioma",
+        list(i18n.LANGUAGES),
+        format_func=i18n.language_name,
+        horizontal=True,
+        **keys.bind("w_lang", keys.LANG),
+    )
+
+
+def active_job_ui() -> None:
+    """One line about this session's job, with a link to Train while it runs."""
+    job_id = st.session_state.get(keys.JOB)
+    if not job_id:
+        st.caption(t("sidebar.no_job"))
+        return
+    status = resources.executor().status(job_id, keys.owner())
+    if status is None:
+        st.caption(t("sidebar.no_job"))
+        return
+    if status.state == "queued":
+        text = t("sidebar.job_queued", label=status.label, position=status.position or 1)
+    elif status.done:
+        text = t("sidebar.job_done", label=status.label, state=t(f"state.{status.state}"))
+    else:
+        text = t(
+            "sidebar.job_running",
+            label=status.label,
+            epoch=status.epoch,
+            epochs=status.epochs or "?",
+            percent=round(100 * (status.progress or 0)),
+        )
+    st.caption(text)
+    if not status.done:
+        nav.link("train", t("sidebar.open_train"))

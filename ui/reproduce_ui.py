@@ -1,0 +1,173 @@
+"""Reproduce page widget groups: a table's recipes, scale-down options, ours beside the assignment's.
+
+Each recipe runs as its own queued job (same seed, so rows with the same network start from the
+same weights). Our figures come from the session's jobs for this table, or else from the newest
+saved run of that recipe (a lecturer's `python -m cnnapp reproduce` runs count too).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st  # noqa: TID251 - ui/ is the app layer
+
+from cnnapp import charts
+from cnnapp.presets import PRESETS
+from cnnapp.recipes import METRICS, TABLES, Recipe, Table
+from ui import keys, resources
+from ui.text import lang, t
+
+PROCEDURAL = {"name": "procedural"}
+
+
+def table_choice_ui() -> Table:
+    table_id = st.selectbox(
+        t("repro.table"),
+        list(TABLES),
+        format_func=lambda i: f"{TABLES[i].title} — {TABLES[i].caption}",
+        key="w_repro_table",
+    )
+    return TABLES[table_id]
+
+
+def scale_ui() -> dict:
+    """Options that make a table run in class time; returns `job_spec` keyword arguments."""
+    with st.expander(t("repro.scale_title"), expanded=True, icon=":material/speed:"):
+        st.caption(t("repro.scale_caption"))
+        cols = st.columns(3)
+        epochs = limit = dataset = None
+        if cols[0].checkbox(t("repro.scale_epochs"), key="w_repro_use_epochs"):
+            epochs = int(
+                cols[0].number_input(
+                    t("repro.epochs"), min_value=1, max_value=40, value=2, key="w_repro_epochs"
+                )
+            )
+        if cols[1].checkbox(t("repro.scale_limit"), key="w_repro_use_limit"):
+            limit = int(
+                cols[1].number_input(
+                    t("repro.limit"),
+                    min_value=50,
+                    max_value=50_000,
+                    value=1000,
+                    step=100,
+                    key="w_repro_limit",
+                )
+            )
+        if cols[2].checkbox(t("repro.scale_procedural"), key="w_repro_procedural"):
+            dataset = dict(PROCEDURAL)
+    if epochs or limit or dataset:
+        st.warning(t("repro.scaled_warning"), icon=":material/info:")
+    return {"epochs": epochs, "limit": limit, "dataset": dataset}
+
+
+def _describe(recipe: Recipe) -> dict:
+    train = recipe.train
+    return {
+        t("repro.col.row"): recipe.label,
+        t("repro.col.network"): PRESETS[recipe.preset].name,
+        t("repro.col.preprocessing"): recipe.preprocessing.describe(),
+        t("repro.col.epochs"): t("repro.early", epochs=train.epochs, patience=train.patience)
+        if train.early_stopping
+        else train.epochs,
+    }
+
+
+def jobs_of(table: Table) -> dict[str, str]:
+    """{recipe id: job id} of this session's jobs for the table."""
+    jobs = st.session_state[keys.REPRO_JOBS]
+    return {r.id: jobs[r.id] for r in table.recipes if r.id in jobs}
+
+
+def statuses(table: Table) -> dict:
+    executor, owner = resources.executor(), keys.owner()
+    found = {}
+    for recipe_id, job_id in jobs_of(table).items():
+        status = executor.status(job_id, owner)
+        if status is not None:
+            found[recipe_id] = status
+    return found
+
+
+def active(table: Table) -> bool:
+    return any(not s.done for s in statuses(table).values())
+
+
+def submit_table(table: Table, scale: dict) -> str | None:
+    """Queues every recipe of the table; returns an error message or None."""
+    if active(table):
+        return t("repro.already_running")
+    executor, owner = resources.executor(), keys.owner()
+    jobs = st.session_state[keys.REPRO_JOBS]
+    try:
+        for recipe in table.recipes:
+            jobs[recipe.id] = executor.submit(recipe.job_spec(owner=owner, **scale), owner)
+    except (ValueError, RuntimeError) as error:
+        return str(error)
+    return None
+
+
+def stop_table(table: Table) -> None:
+    executor, owner = resources.executor(), keys.owner()
+    for status in statuses(table).values():
+        if not status.done:
+            executor.cancel(status.id, owner)
+
+
+def _saved_results(table: Table) -> dict[str, dict]:
+    """Newest saved run's metrics (and config) per recipe of the table, visible to the session."""
+    found: dict[str, dict] = {}
+    ids = {r.id for r in table.recipes}
+    for run in resources.run_store().list(keys.owner()):  # newest first
+        recipe = run.config.get("recipe")
+        if run.status == "ok" and recipe in ids and recipe not in found:
+            found[recipe] = {"metrics": run.metrics, "config": run.config}
+    return found
+
+
+def _ours(recipe: Recipe, status, saved: dict) -> tuple[dict, str]:
+    """Our metrics for a recipe and a state text."""
+    if status is not None:
+        result = status.result if isinstance(status.result, dict) else {}
+        if status.state == "completed":
+            return result.get("metrics") or {}, t("state.completed")
+        if status.state == "running":
+            return {}, t("repro.running", percent=round(100 * (status.progress or 0)))
+        if status.state == "queued":
+            return {}, t("repro.queued", position=status.position or 1)
+        return result.get("metrics") or {}, t(f"state.{status.state}")
+    if recipe.id in saved:
+        config = saved[recipe.id]["config"]
+        scaled = (config.get("dataset") or {}).get("limit") or (
+            (config.get("train") or {}).get("epochs") != recipe.train.epochs
+        )
+        return saved[recipe.id]["metrics"], t("repro.saved_scaled" if scaled else "repro.saved")
+    return {}, t("repro.not_run")
+
+
+def results_ui(table: Table) -> None:
+    """The assignment's figures beside ours, row by row, and a chart of validation and test."""
+    found, saved = statuses(table), _saved_results(table)
+    rows, long_rows = [], []
+    for recipe in table.recipes:
+        metrics, state = _ours(recipe, found.get(recipe.id), saved)
+        row = _describe(recipe)
+        for key in METRICS:
+            theirs, ours = recipe.reported.get(key), metrics.get(key)
+            row[t("repro.theirs", metric=t(f"col.{key}"))] = theirs
+            row[t("repro.ours", metric=t(f"col.{key}"))] = None if ours is None else round(ours, 4)
+            long_rows.append(
+                {"row": recipe.label, "metric": key, "source": "assignment", "value": theirs}
+            )
+            long_rows.append({"row": recipe.label, "metric": key, "source": "ours", "value": ours})
+        if table.has_epochs:
+            row[t("repro.theirs_epochs")] = recipe.reported.get("epochs")
+            row[t("repro.ours_epochs")] = metrics.get("epochs_run")
+        row[t("repro.col.state")] = state
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="w_repro_results")
+    frame = charts.reproduce_frame(long_rows)
+    cols = st.columns(2)
+    for col, metric in zip(cols, ("val_accuracy", "test_accuracy"), strict=True):
+        col.altair_chart(
+            charts.reproduce_chart(frame, metric, lang()), key=f"w_repro_chart_{metric}"
+        )
+        col.caption(charts.reproduce_summary(frame, metric, lang()))

@@ -1,0 +1,28 @@
+"""`t(key)` in the session's language (the texts live in `cnnapp.i18n`)."""
+
+from __future__ import annotations
+
+import streamlit as st  # noqa: TID251 - ui/ is the app layer
+
+from cnnapp import i18n
+from ui import keys
+
+
+def lang() -> str:
+    """The session's language code, "en" or "es"."""
+    value = st.session_state.get(keys.LANG, i18n.DEFAULT_LANGUAGE)
+    return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def labeller(prefix: str, suffix: str = ""):
+    """A `format_func` for choice widgets: option -> the text `prefix + option + suffix`.
+
+    The language is captured now, so the labels match the options drawn in this run.
+    """
+    current = lang()
+    return lambda option: i18n.t(f"{prefix}{option}{suffix}", current)
+
+
+def t(key: str, /, **values: object) -> str:
+    """The interface text `key` in the session's language, with `values` filled in."""
+    return i18n.t(key, lang(), **values)
