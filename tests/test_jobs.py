@@ -312,5 +312,6 @@ def test_describe_device_and_visible_ids(monkeypatch):
 
 def test_probe_gpus_without_nvidia_smi(monkeypatch):
     monkeypatch.setattr(devices.shutil, "which", lambda name: None)
+    monkeypatch.setattr(devices, "_cached", None)  # the real probe's answer comes back afterwards
     assert devices.probe_gpus(refresh=True) == []
     assert isinstance(devices.probe_gpus(), list)
