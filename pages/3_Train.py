@@ -40,9 +40,10 @@ def network_ui() -> bool:
 
 def start_job(preprocessing, config) -> str | None:
     """Submits the session's network as a training job; returns an error message or None."""
-    active = job_view.current_status()
-    if active is not None and not active.done:
-        return t("train.already_running")  # a second click never starts a second job
+    running = job_view.running_job()
+    if running is not None:  # a second click (or a second tab) never starts a second job
+        keys.set_job(running.id)
+        return t("train.already_running")
     try:
         spec = make_job_spec(
             st.session_state[keys.SPEC],

@@ -23,7 +23,9 @@ CUSTOM = ""  # the preset select's entry for a network that is not (or no longer
 
 def preset_ui() -> None:
     """A select of the assignment's networks; choosing one replaces the network."""
-    widget = keys.seed(keys.lang_key("w_build_preset"), st.session_state[keys.PRESET])
+    widget = keys.lang_key("w_build_preset")
+    # Set on every run: an edited preset shows as "Custom" at once, and choosing it again works.
+    st.session_state[widget] = st.session_state[keys.PRESET]
     options = [CUSTOM, *PRESETS]
     custom = t("build.custom")
     st.selectbox(
@@ -48,7 +50,6 @@ def _preset_chosen(widget: str) -> None:
     preset = st.session_state[widget]
     if preset in PRESETS:
         keys.set_network(get_preset(preset), PRESETS[preset].name, preset)
-        st.session_state[widget] = preset
 
 
 def load_json_ui() -> str | None:
@@ -77,7 +78,6 @@ def _mark_custom() -> None:
 def _structure_changed() -> None:
     _mark_custom()
     st.session_state[keys.SPEC_VERSION] += 1
-    keys.forget_widgets("w_build_preset")
 
 
 def _move(index: int, offset: int) -> None:

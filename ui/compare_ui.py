@@ -29,7 +29,9 @@ def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
     frame = pd.DataFrame(
         [
             {
-                **{t(f"report.col.{key}"): _rounded(row[key]) for key, _ in report.COLUMNS},
+                **{
+                    t(f"report.col.{key}"): _rounded(row[key], kind) for key, kind in report.COLUMNS
+                },
                 t("compare.whose"): t("compare.yours") if run.owner == owner else t("compare.cli"),
             }
             for row, run in zip(rows, runs, strict=True)
@@ -40,8 +42,10 @@ def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
     return rows
 
 
-def _rounded(value):
-    return round(value, 4) if isinstance(value, float) else value
+def _rounded(value, kind: str):
+    if not isinstance(value, float):
+        return value
+    return round(value, 4) if kind == "metric" else round(value, 1)
 
 
 def export_ui(rows: list[dict]) -> None:

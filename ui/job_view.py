@@ -27,6 +27,21 @@ def current_status() -> JobStatus | None:
     return resources.executor().status(job_id, keys.owner())
 
 
+def running_job() -> JobStatus | None:
+    """A queued or running training job of this owner (this tab's or another tab's), if any.
+
+    Reproduce's jobs of this session do not count: they have their own page.
+    """
+    status = current_status()
+    if status is not None and not status.done:
+        return status
+    reproduce = set(st.session_state[keys.REPRO_JOBS].values())
+    for job in resources.executor().list(keys.owner()):
+        if not job.done and job.id not in reproduce:
+            return job
+    return None
+
+
 def job_panel() -> None:
     """The session's job: live while it runs, static once it has ended."""
     status = current_status()

@@ -163,7 +163,6 @@ def set_network(spec: list[dict], name: str | None, preset: str = "") -> None:
     st.session_state[NETWORK_NAME] = name
     st.session_state[PRESET] = preset
     st.session_state[SPEC_VERSION] += 1
-    forget_widgets("w_build_preset")
 
 
 def set_job(job_id: str | None) -> None:

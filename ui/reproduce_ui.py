@@ -78,9 +78,12 @@ def jobs_of(table: Table) -> dict[str, str]:
 
 
 def statuses(table: Table) -> dict:
+    jobs = jobs_of(table)
+    if not jobs:
+        return {}
     executor, owner = resources.executor(), keys.owner()
     found = {}
-    for recipe_id, job_id in jobs_of(table).items():
+    for recipe_id, job_id in jobs.items():
         status = executor.status(job_id, owner)
         if status is not None:
             found[recipe_id] = status

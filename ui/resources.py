@@ -6,6 +6,8 @@ Nothing here imports TensorFlow by itself: loading a model (an action on Classif
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,21 +52,53 @@ def run_store() -> RunStore:
     return RunStore()
 
 
-@st.cache_resource(show_spinner=False, max_entries=3)
-def _dataset(ref_json: str, data_dir: str, _progress: Callable | None = None):
-    from cnnapp.datasets import load_dataset
+class _Recent:
+    """The few most recently used datasets (a dataset can be hundreds of MB)."""
 
-    return load_dataset(json.loads(ref_json), progress=_progress)
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key: str, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _datasets() -> _Recent:
+    # Not `st.cache_resource` on the loader itself: it would replay the progress bar's updates.
+    return _Recent(size=3)
 
 
 def dataset(ref: dict[str, Any], progress: Callable[[str, float | None], None] | None = None):
-    """Loads a dataset once per server and reference (the arrays are shared, do not modify them).
+    """Loads a dataset once per server and reference (the arrays are shared: do not modify them).
+
+    Args:
+        ref: a dataset reference.
+        progress: `progress(message, fraction)` while loading (not called when cached).
 
     Raises:
         ValueError, DatasetUnavailableError: as `cnnapp.datasets.load_dataset`.
     """
-    key = json.dumps(ref, sort_keys=True)
-    return _dataset(key, str(get_settings().data_dir), progress)
+    from cnnapp.datasets import load_dataset
+
+    key = json.dumps({"ref": ref, "data_dir": str(get_settings().data_dir)}, sort_keys=True)
+    cache = _datasets()
+    found = cache.get(key)
+    if found is None:
+        found = load_dataset(ref, progress=progress)
+        cache.put(key, found)
+    return found
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
