@@ -32,7 +32,7 @@ def counts_ui(dataset) -> None:
 
 def histograms_ui(dataset) -> None:
     """Pixel values before and after featurewise normalisation (a sample of training images)."""
-    sample = dataset.x_train[:1000]
+    sample = dataset.x_train[:300]
     frame = charts.pixel_histogram_frame(sample)
     cols = st.columns(2)
     for col, stage in zip(cols, ("raw", "normalized"), strict=True):

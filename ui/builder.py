@@ -181,46 +181,53 @@ def _layer_fields(index: int, layer: dict, version: int) -> None:
     cols = st.columns(len(layer_type.fields))
     for col, field in zip(cols, layer_type.fields, strict=True):
         key = f"w_layer_{version}_{index}_{field.name}"
-        value = layer.get(field.name, field.default)
         with col:
-            new = _field_widget(field, value, key)
-        if new != value:
-            layer[field.name] = new
-            _mark_custom()
+            _field_widget(field, layer.get(field.name, field.default), key, index)
 
 
-def _field_widget(field: Field, value, key: str):
-    """One widget for one layer field, by its kind; returns the (possibly new) value."""
+def _field_changed(key: str, index: int, name: str, rectangular: bool) -> None:
+    """Copies an edited field into the network before the script runs (so it shows as custom)."""
+    layer = st.session_state[keys.SPEC][index]
+    value = st.session_state[key]
+    layer[name] = _parse_size(value, layer.get(name)) if rectangular else value
+    _mark_custom()
+
+
+def _field_widget(field: Field, value, key: str, index: int) -> None:
+    """One widget for one layer field, by its kind."""
+    rectangular = isinstance(value, (list, tuple)) and pair(value)[0] != pair(value)[1]
+    common = {
+        "key": key,
+        "help": t(f"field.{field.name}.help"),
+        "on_change": _field_changed,
+        "args": (key, index, field.name, rectangular),
+    }
     label = t(f"field.{field.name}")
-    help_text = t(f"field.{field.name}.help")
     if field.kind == "choice":
         options = list(field.choices)
         if value not in options:
             options.append(value)
         keys.seed(key, value)
-        return st.selectbox(label, options, key=key, help=help_text)
-    if field.kind == "float":
+        st.selectbox(label, options, **common)
+    elif field.kind == "float":
         keys.seed(key, float(value))
-        return st.number_input(
-            label, min_value=0.0, max_value=0.95, step=0.05, key=key, help=help_text
-        )
-    if field.kind in ("size", "optional_size") and isinstance(value, (list, tuple)):
+        st.number_input(label, min_value=0.0, max_value=0.95, step=0.05, **common)
+    elif rectangular:  # a rectangular window: edited as text, "3x5"
         h, w = pair(value)
-        if h != w:  # a rectangular window: edit as text "3x5"
-            keys.seed(key, f"{h}x{w}")
-            text = st.text_input(label, key=key, help=help_text)
-            return _parse_size(text, value)
-        value = h
-    keys.seed(key, None if value is None else int(value))
-    return st.number_input(
-        label,
-        min_value=int(field.minimum or 1),
-        max_value=int(field.maximum or 4096),
-        step=1,
-        key=key,
-        help=help_text,
-        placeholder=t("field.same_as_pool") if field.kind == "optional_size" else None,
-    )
+        keys.seed(key, f"{h}x{w}")
+        st.text_input(label, **common)
+    else:
+        if isinstance(value, (list, tuple)):
+            value = pair(value)[0]
+        keys.seed(key, None if value is None else int(value))
+        st.number_input(
+            label,
+            min_value=int(field.minimum or 1),
+            max_value=int(field.maximum or 4096),
+            step=1,
+            placeholder=t("field.same_as_pool") if field.kind == "optional_size" else None,
+            **common,
+        )
 
 
 def _parse_size(text: str, fallback):

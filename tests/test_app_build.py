@@ -1,0 +1,133 @@
+"""AppTest of the Build page: presets, layer editing, impossible networks, JSON and Keras code."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
+
+from cnnapp.network import spec_to_json, summarize
+from cnnapp.presets import PRESETS, get_preset
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PROCEDURAL_SHAPE, PROCEDURAL_CLASSES = (32, 32, 3), 6
+
+
+def open_build(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.switch_page("pages/2_Build.py").run()
+    assert not at.exception
+    return at
+
+
+def field(at: AppTest, index: int, name: str):
+    """The widget of field `name` of layer `index` (keys carry a structure version)."""
+    suffix = f"_{index}_{name}"
+    found = [
+        w
+        for w in [*at.number_input, *at.selectbox, *at.text_input]
+        if (w.key or "").endswith(suffix)
+    ]
+    assert len(found) == 1, [w.key for w in at.number_input]
+    return found[0]
+
+
+def button(at: AppTest, index: int, action: str):
+    suffix = f"_{index}_{action}"
+    return next(
+        b for b in at.button if (b.key or "").endswith(suffix) and b.key.startswith("w_layer_")
+    )
+
+
+def spec(at: AppTest) -> list[dict]:
+    return at.session_state["network_spec"]
+
+
+def errors_inside(node, container_suffix: str, inside: bool = False):
+    """Error texts inside any container whose id ends with `container_suffix`."""
+    if isinstance(node, Block):
+        here = inside or str(getattr(node.proto, "id", "")).endswith(container_suffix)
+        for child in node.children.values():
+            yield from errors_inside(child, container_suffix, here)
+    elif inside and type(node).__name__ == "Error":
+        yield node.value
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_build_renders_in_both_languages(lang):
+    at = open_build(lang)
+    assert at.title[0].value == ("Build a network" if lang == "en" else "Construye una red")
+    header = at.dataframe[0].value.columns[0]
+    assert header == ("Layer" if lang == "en" else "Capa")
+    assert any("Conv2D" in c.value for c in at.code)  # the Keras code of BaseNet
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_presets_fill_the_layer_table(preset):
+    at = open_build()
+    at.selectbox(key="w_build_preset_en").set_value(preset).run()
+    assert not at.exception
+    expected = summarize(get_preset(preset), PROCEDURAL_SHAPE, PROCEDURAL_CLASSES)
+    table = at.dataframe[0].value
+    assert len(table) == len(expected.rows)
+    assert table["Type"].tolist() == [row["type"] for row in expected.rows]
+    assert at.metric[0].value == f"{expected.total_params:,}"
+    assert at.session_state["network_name"] == PRESETS[preset].name
+
+
+def test_an_impossible_network_shows_its_error_beside_the_layer_and_cannot_train():
+    at = open_build()
+    field(at, 2, "kernel_size").set_value(20).run()  # BaseNet's 2nd conv receives 14×14
+    assert not at.dataframe  # no layer table for an impossible network
+    beside = list(errors_inside(at.main, "w_layer_0_2"))
+    assert len(beside) == 1 and "Layer 3 (Conv2D)" in beside[0] and "14×14" in beside[0]
+    assert not list(errors_inside(at.main, "w_layer_0_0"))
+    assert at.selectbox(key="w_build_preset_en").value == ""  # edited: now a custom network
+    at.switch_page("pages/3_Train.py").run()
+    assert any("cannot be trained" in e.value for e in at.error)
+    assert at.button(key="w_train_start").disabled
+    at.switch_page("pages/2_Build.py").run()
+    assert field(at, 2, "kernel_size").value == 20  # the edit survived the page switch
+    field(at, 2, "kernel_size").set_value(5).run()
+    assert not at.error and at.dataframe
+
+
+def test_add_move_and_remove_layers():
+    at = open_build()
+    count = len(spec(at))
+    at.selectbox(key="w_build_add_type").set_value("dropout")
+    at.number_input(key="w_build_add_position").set_value(2)
+    at.button(key="w_build_add").click().run()
+    assert len(spec(at)) == count + 1
+    assert spec(at)[1] == {"type": "dropout", "rate": 0.5}
+    field(at, 1, "rate").set_value(0.25).run()
+    assert spec(at)[1]["rate"] == 0.25
+    button(at, 1, "down").click().run()
+    assert spec(at)[2]["type"] == "dropout" and spec(at)[1]["type"] == "maxpooling2d"
+    button(at, 2, "up").click().run()
+    assert spec(at)[1]["type"] == "dropout"
+    button(at, 1, "remove").click().run()
+    assert len(spec(at)) == count and all(layer["type"] != "dropout" for layer in spec(at))
+    assert not at.exception
+    assert len(at.dataframe[0].value) == len(
+        summarize(spec(at), PROCEDURAL_SHAPE, PROCEDURAL_CLASSES).rows
+    )
+
+
+def test_the_network_loads_from_json_and_bad_files_are_refused():
+    at = open_build()
+    text = spec_to_json(get_preset("mired_v3"))
+    at.file_uploader(key="w_build_upload").set_value(
+        ("mine.json", text.encode(), "application/json")
+    )
+    at.run()
+    assert not at.exception and not at.error
+    assert spec(at) == json.loads(text)
+    assert at.session_state["network_name"] == "mine"
+    assert at.download_button(key="w_build_save").label == "Save the network (JSON)"
+    bad = json.dumps([{"type": "conv2d", "filters": 0}]).encode()
+    at.file_uploader(key="w_build_upload").set_value(("bad.json", bad, "application/json")).run()
+    assert any("bad.json" in e.value and "filters" in e.value for e in at.error)
+    assert spec(at) == json.loads(text)  # the network in the editor is untouched
