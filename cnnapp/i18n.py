@@ -134,8 +134,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "data.test_images": ("Test images", "Imágenes de test"),
     "data.source": ("Source: {source}", "Origen: {source}"),
     "data.skipped": (
-        "{count} files were not images (or could not be decoded) and were left out.",
-        "{count} archivos no eran imágenes (o no se pudieron leer) y se han descartado.",
+        "Files left out because they are not images (or could not be decoded): {count}.",
+        "Archivos descartados por no ser imágenes (o no poderse leer): {count}.",
     ),
     "data.empty_classes": (
         "Classes without any usable image, left out: {names}",

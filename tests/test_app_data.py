@@ -1,0 +1,112 @@
+"""AppTest of the Data page: the procedural default, limits, uploaded zips, offline CIFAR, previews."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_data(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.switch_page("pages/1_Data.py").run()
+    assert not at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def class_zip(classes=("cats", "dogs", "birds"), per_class=4) -> bytes:
+    rng = np.random.default_rng(0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in classes:
+            for i in range(per_class):
+                image = io.BytesIO()
+                pixels = rng.integers(0, 256, (20, 24, 3), dtype=np.uint8)
+                Image.fromarray(pixels).save(image, "PNG")
+                archive.writestr(f"{name}/{i}.png", image.getvalue())
+        archive.writestr("cats/notes.txt", "not an image")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_procedural_dataset_is_shown_by_default(lang):
+    at = open_data(lang)
+    shown = metrics(at)
+    classes = "Classes" if lang == "en" else "Clases"
+    assert shown[classes] == "6"
+    assert len(at.tabs) == 4
+    assert len(at.image) >= 6 + 1  # a row of samples per class, and the image to augment
+    captions = " ".join(c.value for c in at.caption)
+    assert ("6 classes" if lang == "en" else "6 clases") in captions  # class-count summary
+    assert ("normalised: mean" if lang == "en" else "normalizados: media") in captions
+
+
+def test_a_limit_shrinks_the_splits_and_is_used_for_training():
+    at = open_data()
+    at.checkbox(key="w_data_use_limit").check().run()
+    at.number_input(key="w_data_limit").set_value(120).run()
+    shown = metrics(at)
+    assert shown["Training images"] == "108" and shown["Validation (10 %)"] == "12"
+    assert at.session_state["dataset_ref"]["limit"] == 120
+    at.switch_page("pages/3_Train.py").run()
+    assert any("at most 120 training images" in m.value for m in at.markdown)
+
+
+def test_an_uploaded_zip_is_saved_under_a_generated_name_and_loaded(tmp_path):
+    at = open_data()
+    at.radio(key="w_data_name_en").set_value("folder").run()
+    assert any("Choose a .zip" in i.value for i in at.info)
+    at.file_uploader(key="w_data_zip").set_value(
+        ("../../evil name.zip", class_zip(), "application/zip")
+    )
+    at.run()
+    path = Path(at.session_state["dataset_ref"]["path"])
+    assert path.parent == tmp_path / "data-cache" / "uploads"
+    assert path.name.startswith("upload-") and path.suffix == ".zip"
+    at.button(key="w_data_load").click().run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Classes"] == "3"
+    assert any("not images (or could not be decoded): 1." in w.value for w in at.warning)
+    at.switch_page("pages/2_Build.py").run()  # Build now knows the dataset's classes
+    assert any("and 3 classes" in c.value for c in at.caption)
+
+
+def test_offline_cifar_says_where_to_put_the_file(monkeypatch):
+    from cnnapp.datasets import cifar
+
+    def offline(spec, progress):
+        raise OSError("Name or service not known")
+
+    monkeypatch.setattr(cifar, "_download_with_keras", offline)
+    monkeypatch.setattr(cifar, "keras_cache_candidates", lambda spec: [])
+    at = open_data()
+    at.radio(key="w_data_name_en").set_value("cifar100_25").run()
+    assert not at.metric  # nothing is loaded before the button
+    at.button(key="w_data_load").click().run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "not available" in message and "cifar-100-python.tar.gz" in message
+
+
+def test_augmentation_settings_are_shared_with_train_and_previewed():
+    at = open_data()
+    at.checkbox(key="w_pre_horizontal_flip").check().run()
+    at.slider(key="w_pre_zoom_range").set_value(0.2).run()
+    images_before = len(at.image)
+    at.toggle(key="w_data_preview_live").set_value(True).run()  # the action imports Keras
+    assert not at.exception
+    assert len(at.image) == images_before + 1  # one element holding the 8 variants
+    assert any("flip + zoom 0.2" in c.value for c in at.caption)
+    at.switch_page("pages/3_Train.py").run()
+    assert at.checkbox(key="w_pre_horizontal_flip").value is True
+    assert at.slider(key="w_pre_zoom_range").value == 0.2
