@@ -470,8 +470,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "compare.mistake": ("{true} → {pred} ({confidence:.2f})", "{true} → {pred} ({confidence:.2f})"),
     "compare.mistakes_caption": (
-        "The {count} most confident mistakes: true class → predicted (confidence).",
-        "Los {count} errores más seguros: clase real → predicha (confianza).",
+        "Most confident mistakes first ({count} shown): true class → predicted (confidence).",
+        "Primero los errores más seguros ({count} mostrados): clase real → predicha (confianza).",
     ),
     "compare.train_again": ("Train again with a change", "Entrenar de nuevo con un cambio"),
     "compare.train_again_help": (

@@ -126,7 +126,7 @@ def test_a_tiny_job_trains_live_and_shows_up_everywhere():
     assert len(at.get("vega_lite_chart")) >= 4  # 2 overlay curves, per class, confusion
     at.toggle(key="w_compare_mistakes").set_value(True).run()
     assert not at.exception
-    assert any("most confident mistakes" in c.value for c in at.caption)
+    assert any("Most confident mistakes first" in c.value for c in at.caption)
 
     # Another browser session sees neither the run nor the job, even with the job's id.
     other = open_page("pages/4_Compare.py")

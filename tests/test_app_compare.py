@@ -1,0 +1,153 @@
+"""AppTest of the Compare page on saved runs made up on disk (no training, no TensorFlow)."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnnapp.presets import get_preset
+from cnnapp.runs import RunStore
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ME = "0123456789abcdef" * 2  # this browser session's owner id (as the URL carries it)
+SOMEONE_ELSE = "fedcba9876543210" * 2
+NAMES = ["circle", "square", "triangle"]
+
+
+def save_run(owner: str, label: str, val_accuracy: float, epochs: int = 3, **train) -> str:
+    history = [
+        {
+            "epoch": e,
+            "loss": 2.0 / e,
+            "accuracy": 0.3 + 0.1 * e,
+            "val_loss": 2.2 / e,
+            "val_accuracy": val_accuracy - 0.05 * (epochs - e),
+        }
+        for e in range(1, epochs + 1)
+    ]
+    metrics = {
+        "train_loss": 2.0 / epochs,
+        "train_accuracy": 0.3 + 0.1 * epochs,
+        "val_loss": 2.2 / epochs,
+        "val_accuracy": val_accuracy,
+        "test_accuracy": val_accuracy - 0.01,
+        "epochs_run": epochs,
+        "wall_time_s": 12.5,
+        "device": "CPU",
+        "per_class_accuracy": [0.9, 0.5, None],
+        "confusion_matrix": [[9, 1, 0], [3, 5, 2], [0, 0, 0]],
+        "misclassified": [{"index": 3, "true": 1, "pred": 0, "confidence": 0.8}],
+    }
+    config = {
+        "owner": owner,
+        "label": label,
+        "dataset": {"name": "procedural", "limit": 120},
+        "preprocessing": {"normalize": True, "horizontal_flip": True},
+        "train": {"epochs": epochs, "learning_rate": 0.05, **train},
+        "network_name": "BaseNet",
+        "class_names": NAMES,
+        "input_shape": [32, 32, 3],
+    }
+    return RunStore().save(
+        model=lambda path: path.write_bytes(b"not really a model"),
+        spec=get_preset("basenet"),
+        config=config,
+        history={"epochs": history},
+        metrics=metrics,
+    )
+
+
+@pytest.fixture
+def runs():
+    return {
+        "mine": save_run(ME, "my run", 0.6, epochs=4, optimizer="adam"),
+        "cli": save_run("cli", "lecturer's run", 0.7),
+        "other": save_run(SOMEONE_ELSE, "someone else's run", 0.8),
+    }
+
+
+def open_compare(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"session": ME, "lang": lang})
+    at.switch_page("pages/4_Compare.py").run()
+    assert not at.exception
+    return at
+
+
+def runs_table(at: AppTest):
+    return next(
+        d.value
+        for d in at.dataframe
+        if d.value.shape[0] and d.value.columns[0] in ("Run", "Ejecución")
+    )
+
+
+def pick(at: AppTest, run_id: str) -> None:
+    at.selectbox(key="w_compare_run").set_value(run_id).run()
+    assert not at.exception
+
+
+def test_a_session_sees_its_runs_and_the_command_lines_only(runs):
+    at = open_compare()
+    table = runs_table(at)
+    assert sorted(table["Run"]) == ["lecturer's run", "my run"]
+    whose = dict(zip(table["Run"], table["Whose"], strict=True))
+    assert whose == {"my run": "yours", "lecturer's run": "command line (read-only)"}
+    mine = table[table["Run"] == "my run"].iloc[0]
+    assert mine["Val. acc."] == 0.6 and mine["Epochs"] == 4
+    assert mine["Preprocessing"] == "normalisation + flip"
+    assert abs(mine["Train − val. acc."] - (0.7 - 0.6)) < 1e-9
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Export CSV", "Export Markdown", "Export LaTeX"} <= set(labels)
+    assert len(at.multiselect(key="w_compare_overlay").value) == 2
+
+
+def test_one_run_in_detail_and_spanish_headers(runs):
+    at = open_compare("es")
+    assert runs_table(at).columns[0] == "Ejecución"
+    pick(at, runs["mine"])
+    captions = " ".join(c.value for c in at.caption)
+    assert "Mejor clase: circle (0.90); peor: square (0.50)" in captions
+    assert "Error más frecuente: square tomada por circle (3 veces)" in captions
+    assert len(at.get("vega_lite_chart")) == 4  # loss and accuracy overlay, per class, confusion
+    at.toggle(key="w_compare_mistakes").set_value(True).run()  # reloads the procedural dataset
+    assert not at.exception
+    assert any("square → circle (0.80)" in str(i.proto) for i in at.get("image"))
+
+
+def test_own_runs_can_be_deleted_the_command_lines_cannot(runs):
+    at = open_compare()
+    pick(at, runs["cli"])
+    assert not [b for b in at.button if b.key == "w_compare_delete"]
+    assert any("read-only" in c.value for c in at.caption)
+    pick(at, runs["mine"])
+    assert at.button(key="w_compare_delete").disabled  # until confirmed
+    at.checkbox(key=f"w_compare_sure_{runs['mine']}").check().run()
+    at.button(key="w_compare_delete").click().run()
+    assert not at.exception
+    assert list(runs_table(at)["Run"]) == ["lecturer's run"]
+    assert {run.run_id for run in RunStore().list()} == {runs["cli"], runs["other"]}
+
+
+def test_damaged_runs_are_listed_as_damaged(runs):
+    (RunStore().path(runs["mine"]) / "metrics.json").write_text("{ not json")
+    at = open_compare()
+    assert list(runs_table(at)["Run"]) == ["lecturer's run"]
+    expander = at.expander[0]
+    assert "1 damaged" in expander.label
+    assert any("metrics.json cannot be read" in m.value for m in expander.markdown)
+
+
+def test_train_again_loads_the_run_into_train(runs):
+    at = open_compare()
+    pick(at, runs["mine"])
+    at.button(key="w_compare_again").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Train"
+    assert at.number_input(key="w_train_epochs").value == 4
+    assert at.number_input(key="w_train_learning_rate").value == 0.05
+    assert at.checkbox(key="w_pre_horizontal_flip").value is True
+    assert at.checkbox(key="w_pre_normalize").value is True
+    assert at.text_input(key="w_train_label").value == "my run (again)"
+    assert at.session_state["dataset_ref"]["limit"] == 120
+    assert at.session_state["network_spec"] == get_preset("basenet")
