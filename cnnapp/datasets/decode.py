@@ -66,7 +66,9 @@ def decode_many(
         read: returns an item's bytes; may raise (the item then counts as failed).
         size: output height and width.
         progress: called every `CHUNK` images with `(message, fraction)`.
-        workers: decoding threads; default: the number of CPUs (at most 8).
+        workers: decoding threads; default: the number of CPUs (at most 4). Pillow releases the
+            GIL while decoding, but for 32×32 JPEGs much of the time is Python, so 2 threads on
+            2 cores measured only ~1.2-1.4× faster than one.
 
     Returns:
         `(images, ok)`: `images` is `(k, size, size, 3)` uint8 for the `k` decodable items, in
@@ -75,18 +77,29 @@ def decode_many(
     total = len(items)
     images = np.empty((total, size, size, 3), dtype=np.uint8)
     ok = np.zeros(total, dtype=bool)
-    workers = workers or min(8, os.cpu_count() or 1)
+    workers = workers or min(4, os.cpu_count() or 1)
+
+    def decode_slice(blobs: list[bytes | None]) -> list[np.ndarray | None]:
+        return [None if blob is None else decode_image(blob, size) for blob in blobs]
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for start in range(0, total, CHUNK):
             blobs = [_safe_read(read, item) for item in items[start : start + CHUNK]]
-            decoded = pool.map(lambda b: None if b is None else decode_image(b, size), blobs)
-            for i, array in enumerate(decoded, start):
-                if array is not None:
-                    images[i], ok[i] = array, True
+            # One task per thread and chunk: per-image tasks cost as much as decoding 32×32 JPEGs.
+            for offset, decoded in enumerate(pool.map(decode_slice, _deal(blobs, workers))):
+                for i, array in enumerate(decoded):
+                    if array is not None:
+                        position = start + offset + i * workers
+                        images[position], ok[position] = array, True
             if progress:
                 done = min(start + CHUNK, total)
                 progress(f"Decoding images: {done:,} of {total:,}", done / total)
     return images[ok], ok
+
+
+def _deal(blobs: list, hands: int) -> list[list]:
+    """Deals `blobs` round-robin into `hands` lists: item `i` goes to list `i % hands`."""
+    return [blobs[i::hands] for i in range(hands)]
 
 
 def _safe_read(read: Callable[[object], bytes], item: object) -> bytes | None:

@@ -33,6 +33,43 @@ def _hidden(parts: tuple[str, ...]) -> bool:
     return any(p.startswith(".") or p == "__MACOSX" or p == "Thumbs.db" for p in parts)
 
 
+def _walk(root: Path) -> tuple[list[Entry], set[tuple[str, ...]]]:
+    """The files (sorted, with size and mtime) and folders under `root`, hidden ones left out."""
+    entries, dirs = [], set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        rel = Path(dirpath).relative_to(root).parts
+        if rel and not _hidden(rel):
+            dirs.add(rel)
+        for name in sorted(filenames):
+            parts, full = (*rel, name), Path(dirpath, name)
+            if not _hidden(parts) and full.is_file():
+                stat = full.stat()
+                entries.append(Entry(parts, stat.st_size, mtime_ns=stat.st_mtime_ns))
+    return entries, dirs
+
+
+def fingerprint(path: str | Path) -> list:
+    """What identifies a folder's or file's content for a cache, without opening any file.
+
+    A file (zip) is its path, size and mtime; a folder is its path and every file's name, size
+    and mtime, and every folder's name (adding an image inside a class folder leaves the root's
+    mtime unchanged).
+
+    Raises:
+        ValueError: if `path` does not exist.
+    """
+    path = Path(path).expanduser()
+    if path.is_file():
+        stat = path.stat()
+        return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+    if path.is_dir():
+        entries, dirs = _walk(path)
+        files = [["/".join(e.parts), e.size, e.mtime_ns] for e in entries]
+        return [str(path.resolve()), files, sorted("/".join(d) for d in dirs)]
+    raise ValueError(f"{path} does not exist; check the path for typos.")
+
+
 class FileTree:
     """The files under a folder or inside a zip archive.
 
@@ -65,18 +102,7 @@ class FileTree:
         return self._zip is not None
 
     def _list_dir(self) -> list[Entry]:
-        entries = []
-        for dirpath, dirnames, filenames in os.walk(self.path):
-            dirnames.sort()
-            rel = Path(dirpath).relative_to(self.path).parts
-            if rel and not _hidden(rel):
-                self.dirs.add(rel)
-            for name in sorted(filenames):
-                parts = (*rel, name)
-                full = Path(dirpath, name)
-                if not _hidden(parts) and full.is_file():
-                    stat = full.stat()
-                    entries.append(Entry(parts, stat.st_size, mtime_ns=stat.st_mtime_ns))
+        entries, self.dirs = _walk(self.path)
         return entries
 
     def _list_zip(self) -> list[Entry]:
@@ -127,12 +153,3 @@ class FileTree:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    def fingerprint(self) -> list:
-        """What identifies this content for a cache: path, size and mtime (of every file, for a
-        folder, since adding an image inside a class folder leaves the root's mtime unchanged)."""
-        stat = self.path.stat()
-        if self.is_zip:
-            return [str(self.path.resolve()), stat.st_size, stat.st_mtime_ns]
-        files = [["/".join(e.parts), e.size, e.mtime_ns] for e in self.entries]
-        return [str(self.path.resolve()), files]

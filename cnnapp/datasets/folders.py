@@ -17,6 +17,7 @@ Decoded arrays are cached under `get_settings().data_dir / "folders"`.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -245,23 +246,20 @@ def load_folder(
     """
     if progress:
         progress(f"Listing files in {path}", None)
-    with FileTree(path) as tree:
-        test_tree = FileTree(test_path) if test_path else None
-        try:
-            key = [tree.fingerprint(), test_tree and test_tree.fingerprint(), image_size, limit]
-            cache_path = cache.file_for("folders", key)
-            hit = cache.load(cache_path)
-            if hit is None:
-                built = _build(tree, test_tree, image_size, limit, progress)
-                arrays, meta = built["arrays"], built["meta"]
-                cache.save(cache_path, arrays, meta)
-            else:
-                arrays, meta = hit
-                if progress:
-                    progress(f"Loaded the decoded images of {path} from the cache", 1.0)
-        finally:
-            if test_tree is not None:
-                test_tree.close()
+    key = [filetree.fingerprint(path), test_path and filetree.fingerprint(test_path)]
+    cache_path = cache.file_for("folders", [*key, image_size, limit])
+    hit = cache.load(cache_path)
+    if hit is None:
+        with contextlib.ExitStack() as stack:
+            tree = stack.enter_context(FileTree(path))
+            test_tree = stack.enter_context(FileTree(test_path)) if test_path else None
+            built = _build(tree, test_tree, image_size, limit, progress)
+        arrays, meta = built["arrays"], built["meta"]
+        cache.save(cache_path, arrays, meta)
+    else:
+        arrays, meta = hit
+        if progress:
+            progress(f"Loaded the decoded images of {path} from the cache", 1.0)
     test_p = Path(test_path) if test_path else None
     return Dataset(
         name="folder",
