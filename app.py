@@ -11,8 +11,11 @@ from ui import keys, nav
 
 def main() -> None:
     st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
-    keys.init_state()
-    nav.navigation().run()
+    keys.init_state(write_url=False)  # the page writes the URL, once navigation is known
+    pages = nav.navigation()
+    nav.follow_deep_link()
+    nav.entry_ran()
+    pages.run()
 
 
 main()

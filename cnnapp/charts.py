@@ -38,6 +38,19 @@ METRICS = ("loss", "accuracy")
 _HEIGHT = 260
 
 
+def display_height(chart: alt.TopLevelMixin, legend_rows: int = 1) -> int:
+    """The pixels a chart needs on a page: its plot height plus title, axes and a bottom legend.
+
+    Streamlit does not take the height from the chart itself, so pages pass this one.
+
+    Args:
+        chart: an Altair chart from this module.
+        legend_rows: lines its bottom legend takes (e.g. one per run in `overlay_chart`).
+    """
+    height = getattr(chart, "height", alt.Undefined)
+    return (height if isinstance(height, int) else _HEIGHT) + 90 + 20 * legend_rows
+
+
 # Tidy data
 
 
@@ -230,7 +243,7 @@ def overlay_chart(frame: pd.DataFrame, metric: str, lang: str = "en") -> alt.Cha
                 "run:N",
                 title=t("chart.axis.run", lang),
                 scale=alt.Scale(range=OKABE_ITO),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=400),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=400),
             ),
             strokeDash=alt.StrokeDash("split_label:N", title=t("chart.axis.split", lang)),
             tooltip=["run:N", "split_label:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
@@ -327,7 +340,7 @@ def confusion_frame(matrix: Any, class_names: Sequence[str]) -> pd.DataFrame:
 def confusion_chart(frame: pd.DataFrame, class_names: Sequence[str], lang: str = "en") -> alt.Chart:
     """Heat map: rows are true classes, columns predictions, colour the share of the row."""
     order = list(class_names)
-    size = max(160, 18 * len(order))
+    size = max(200, 26 * len(order))
     return (
         alt.Chart(frame)
         .mark_rect()

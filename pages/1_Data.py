@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnapp import charts
 from cnnapp.config import TrainConfig
-from ui import data_ui, keys, lang, page, settings_ui, t
+from ui import data_ui, keys, lang, page, plot, settings_ui, t
 
 
 def splits_ui(dataset) -> None:
@@ -26,7 +26,7 @@ def splits_ui(dataset) -> None:
 
 def counts_ui(dataset) -> None:
     frame = charts.class_counts_frame(dataset.y_train, dataset.y_test, dataset.class_names)
-    st.altair_chart(charts.class_counts_chart(frame, lang()), key="w_data_counts")
+    plot.show(charts.class_counts_chart(frame, lang()), "w_data_counts")
     st.caption(charts.class_counts_summary(frame, lang()))
 
 
@@ -36,9 +36,7 @@ def histograms_ui(dataset) -> None:
     frame = charts.pixel_histogram_frame(sample)
     cols = st.columns(2)
     for col, stage in zip(cols, ("raw", "normalized"), strict=True):
-        col.altair_chart(
-            charts.pixel_histogram_chart(frame, stage, lang()), key=f"w_data_hist_{stage}"
-        )
+        plot.show(charts.pixel_histogram_chart(frame, stage, lang()), f"w_data_hist_{stage}", col)
     st.caption(charts.pixel_histogram_summary(frame, lang()))
 
 
@@ -74,7 +72,7 @@ def augmentation_ui(dataset) -> None:
 
 
 def main() -> None:
-    page.start("data.title")
+    page.start("data.title", __file__)
     ref = data_ui.dataset_choice_ui()
     if ref is None:
         return

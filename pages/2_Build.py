@@ -59,7 +59,7 @@ def export_ui(spec, input_shape, num_classes) -> None:
 
 
 def main() -> None:
-    page.start("build.title")
+    page.start("build.title", __file__)
     input_shape, num_classes, exact = dataset_shape()
     st.caption(
         t(

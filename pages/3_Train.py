@@ -97,7 +97,7 @@ def controls_ui(preprocessing, config, can_train: bool) -> None:
 
 
 def main() -> None:
-    page.start("train.title")
+    page.start("train.title", __file__)
     can_train = network_ui()
     left, right = st.columns(2, gap="large")
     with left:

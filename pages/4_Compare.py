@@ -6,7 +6,7 @@ from ui import compare_ui, keys, nav, page, resources, t
 
 
 def main() -> None:
-    page.start("compare.title")
+    page.start("compare.title", __file__)
     compare_ui.follow_train_again()
     compare_ui.delete_error_ui()
     owner = keys.owner()

@@ -13,7 +13,7 @@ def live_results(table) -> None:
 
 
 def main() -> None:
-    page.start("repro.title")
+    page.start("repro.title", __file__)
     st.caption(t("repro.intro"))
     table = reproduce_ui.table_choice_ui()
     st.caption(t("repro.section", section=table.section, rows=len(table.recipes)))

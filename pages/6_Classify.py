@@ -5,7 +5,7 @@ import streamlit as st
 from cnnapp import charts
 from cnnapp.classify import ImageError, load_image, to_model_input, top_k
 from cnnapp.runs import RunNotFound, RunStoreError
-from ui import data_ui, keys, lang, nav, page, resources, t
+from ui import data_ui, keys, lang, nav, page, plot, resources, t
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "bmp", "webp", "gif"]
 
@@ -62,7 +62,7 @@ def result_ui(image, seen, top, class_names) -> None:
         )
     with right:
         frame = charts.top_k_frame(top)
-        st.altair_chart(charts.top_k_chart(frame, lang()), key="w_classify_chart")
+        plot.show(charts.top_k_chart(frame, lang()), "w_classify_chart")
         st.caption(charts.top_k_summary(frame, lang()))
         st.info(
             t("classify.only_knows", count=len(class_names), classes=", ".join(class_names)),
@@ -73,7 +73,7 @@ def result_ui(image, seen, top, class_names) -> None:
 
 
 def main() -> None:
-    page.start("classify.title")
+    page.start("classify.title", __file__)
     runs = [run for run in resources.run_store().list(keys.owner()) if run.status == "ok"]
     if not runs:
         st.info(t("classify.no_models"))

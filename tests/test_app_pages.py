@@ -29,6 +29,12 @@ SCRIPT = textwrap.dedent(
     for lang in ("en", "es"):
         at = AppTest.from_file(sys.argv[1], default_timeout=60)
         at.query_params["lang"] = lang
+        at.run()  # the landing page
+        report[f"{lang} home"] = {
+            "exception": [e.value for e in at.exception],
+            "title": [t.value for t in at.title],
+            "errors": [e.value for e in at.error],
+        }
         for page in json.loads(sys.argv[2]):
             at.switch_page(page).run()
             report[f"{lang} {page}"] = {
@@ -62,4 +68,4 @@ def test_every_page_renders_in_both_languages_without_tensorflow(tmp_path):
         assert page["errors"] == [], name
         assert len(page["title"]) == 1, name
         titles.add(page["title"][0])
-    assert len(titles) == 2 * len(PAGES)  # each page titled, differently in each language
+    assert len(titles) == 2 * (len(PAGES) + 1)  # each page titled, differently in each language

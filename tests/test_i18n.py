@@ -79,7 +79,7 @@ def test_keys_built_from_values_exist():
     from cnnapp.training import RESULT_COLUMNS
     from ui.nav import PAGES
 
-    keys = [f"nav.{page}" for page in PAGES]
+    keys = [f"nav.{page}" for page in PAGES] + [f"home.step.{page}" for page in PAGES]
     for choice in DATASET_CHOICES:
         keys += [f"dataset.{choice['id']}", f"dataset.{choice['id']}.desc"]
     keys += [f"state.{s}" for s in ("queued", "running", "stopping", *DONE_STATES)]

@@ -15,6 +15,7 @@ from cnnapp.presets import PRESETS, get_preset
 from ui import keys
 from ui.text import t
 
+FIELDS_PER_ROW = 3  # a Conv2D's five fields take two rows, so choices stay readable
 CUSTOM = ""  # the preset select's entry for a network that is not (or no longer) a preset
 
 
@@ -151,7 +152,8 @@ def _layer_header(index: int, layer: dict, count: int, version: int) -> None:
     cols[0].markdown(f"**{index + 1}. {label}**")
     prefix = f"w_layer_{version}_{index}_"
     cols[1].button(
-        "↑",
+        "",
+        icon=":material/arrow_upward:",
         key=prefix + "up",
         help=t("build.move_up"),
         on_click=_move,
@@ -159,7 +161,8 @@ def _layer_header(index: int, layer: dict, count: int, version: int) -> None:
         disabled=index == 0,
     )
     cols[2].button(
-        "↓",
+        "",
+        icon=":material/arrow_downward:",
         key=prefix + "down",
         help=t("build.move_down"),
         on_click=_move,
@@ -167,7 +170,12 @@ def _layer_header(index: int, layer: dict, count: int, version: int) -> None:
         disabled=index == count - 1,
     )
     cols[3].button(
-        "✕", key=prefix + "remove", help=t("build.remove"), on_click=_remove, args=(index,)
+        "",
+        icon=":material/delete:",
+        key=prefix + "remove",
+        help=t("build.remove"),
+        on_click=_remove,
+        args=(index,),
     )
 
 
@@ -178,11 +186,13 @@ def _layer_fields(index: int, layer: dict, version: int) -> None:
     if not layer_type.fields:
         st.caption(t(f"layer.{layer_type.key}"))
         return
-    cols = st.columns(len(layer_type.fields))
-    for col, field in zip(cols, layer_type.fields, strict=True):
-        key = f"w_layer_{version}_{index}_{field.name}"
-        with col:
-            _field_widget(field, layer.get(field.name, field.default), key, index)
+    fields = layer_type.fields
+    for start in range(0, len(fields), FIELDS_PER_ROW):
+        row = fields[start : start + FIELDS_PER_ROW]
+        for col, field in zip(st.columns(FIELDS_PER_ROW), row, strict=False):
+            key = f"w_layer_{version}_{index}_{field.name}"
+            with col:
+                _field_widget(field, layer.get(field.name, field.default), key, index)
 
 
 def _field_changed(key: str, index: int, name: str, rectangular: bool) -> None:

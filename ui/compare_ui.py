@@ -8,7 +8,7 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 from cnnapp import charts, report
 from cnnapp.datasets import normalize_ref
 from cnnapp.runs import CLI_OWNER, RunInfo
-from ui import data_ui, keys, nav, resources, settings_ui
+from ui import data_ui, keys, nav, plot, resources, settings_ui
 from ui.text import lang, t
 
 
@@ -102,9 +102,8 @@ def overlay_ui(runs: list[RunInfo]) -> None:
         return
     cols = st.columns(2)
     for col, metric in zip(cols, charts.METRICS, strict=True):
-        col.altair_chart(
-            charts.overlay_chart(frame, metric, lang()), key=f"w_compare_overlay_{metric}"
-        )
+        chart = charts.overlay_chart(frame, metric, lang())
+        plot.show(chart, f"w_compare_overlay_{metric}", col, legend_rows=len(chosen) + 3)
         col.caption(charts.overlay_summary(frame, metric, lang()))
 
 
@@ -115,13 +114,13 @@ def detail_ui(run: RunInfo, owner: str) -> None:
         left, right = st.columns(2, gap="large")
         with left:
             frame = charts.per_class_frame(metrics["per_class_accuracy"], names)
-            st.altair_chart(charts.per_class_chart(frame, lang()), key="w_compare_per_class")
+            plot.show(charts.per_class_chart(frame, lang()), "w_compare_per_class")
             st.caption(charts.per_class_summary(frame, lang()))
         with right:
             if metrics.get("confusion_matrix"):
                 frame = charts.confusion_frame(metrics["confusion_matrix"], names)
                 chart = charts.confusion_chart(frame, names, lang())
-                st.altair_chart(chart, key="w_compare_confusion")
+                plot.show(chart, "w_compare_confusion")
                 st.caption(charts.confusion_summary(frame, lang()))
     else:
         st.info(t("compare.no_detail"))

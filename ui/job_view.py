@@ -13,7 +13,7 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 from cnnapp import charts
 from cnnapp.evaluation import RESULT_COLUMNS
 from cnnapp.jobs import JobStatus
-from ui import keys, nav, resources
+from ui import keys, nav, plot, resources
 from ui.text import lang, t
 
 POLL_SECONDS = 1.0
@@ -120,7 +120,7 @@ def curves_ui(status: JobStatus) -> None:
     for col, metric in zip(cols, charts.METRICS, strict=True):
         with col:
             chart = charts.training_chart(frame, metric, lang(), marked_epoch=marked)
-            st.altair_chart(chart, key=f"w_train_chart_{metric}")
+            plot.show(chart, f"w_train_chart_{metric}")
             st.caption(charts.training_summary(frame, metric, lang()))
     if status.early_stopping:
         st.caption(

@@ -77,10 +77,14 @@ def defaults() -> dict[str, Any]:
     }
 
 
-def init_state() -> None:
+def init_state(write_url: bool = True) -> None:
     """Fills missing session keys with defaults and restores owner, job and language from the URL.
 
     Safe to call on every run of every page (it only adds what is missing).
+
+    Args:
+        write_url: also write the owner id and job into the URL; False before `st.navigation`
+            has run (changing the URL earlier makes Streamlit lose the requested page).
     """
     state = st.session_state
     params = st.query_params
@@ -96,7 +100,8 @@ def init_state() -> None:
     for key, value in defaults().items():
         if key not in state:
             state[key] = copy.deepcopy(value)
-    sync_url()
+    if write_url:
+        sync_url()
 
 
 def sync_url() -> None:

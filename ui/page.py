@@ -10,9 +10,18 @@ from ui import keys, nav, resources
 from ui.text import t
 
 
-def start(title_key: str) -> None:
-    """Sets up the session, draws the sidebar and the page title."""
-    keys.init_state()
+def start(title_key: str, path: str | None = None) -> None:
+    """Sets up the session, draws the sidebar and the page title.
+
+    Args:
+        title_key: the text key of the page's title.
+        path: the page's file (e.g. "pages/3_Train.py"), so a page reached without app.py can
+            come back to itself through it.
+    """
+    first_run = keys.OWNER not in st.session_state
+    keys.init_state(write_url=False)  # read the URL's session first: a restart may drop it
+    nav.ensure_navigation(path, first_run)
+    keys.sync_url()
     sidebar()
     st.title(t(title_key))
 
@@ -40,12 +49,26 @@ def language_ui() -> str:
 
 
 def active_job_ui() -> None:
-    """One line about this session's job, with a link to Train while it runs."""
+    """One line about this session's job; kept up to date (every 2 s) while the job runs."""
+    status = _job_status()
+    if status is not None and not status.done:
+        _live_job_line()
+    else:
+        _job_line(status)
+
+
+def _job_status():
     job_id = st.session_state.get(keys.JOB)
-    if not job_id:
-        st.caption(t("sidebar.no_job"))
-        return
-    status = resources.executor().status(job_id, keys.owner())
+    return resources.executor().status(job_id, keys.owner()) if job_id else None
+
+
+@st.fragment(run_every=2.0)
+def _live_job_line() -> None:
+    _job_line(_job_status())
+
+
+def _job_line(status) -> None:
+    """The job's label and where it is, with a link to Train while it runs."""
     if status is None:
         st.caption(t("sidebar.no_job"))
         return
@@ -53,6 +76,9 @@ def active_job_ui() -> None:
         text = t("sidebar.job_queued", label=status.label, position=status.position or 1)
     elif status.done:
         text = t("sidebar.job_done", label=status.label, state=t(f"state.{status.state}"))
+    elif not status.epochs:
+        phase = t(f"phase.{status.phase}") if status.phase else t("phase.starting")
+        text = t("sidebar.job_starting", label=status.label, phase=phase)
     else:
         text = t(
             "sidebar.job_running",

@@ -13,7 +13,7 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 from cnnapp import charts
 from cnnapp.presets import PRESETS
 from cnnapp.recipes import METRICS, TABLES, Recipe, Table
-from ui import keys, resources
+from ui import keys, plot, resources
 from ui.text import lang, t
 
 PROCEDURAL = {"name": "procedural"}
@@ -170,7 +170,6 @@ def results_ui(table: Table) -> None:
     frame = charts.reproduce_frame(long_rows)
     cols = st.columns(2)
     for col, metric in zip(cols, ("val_accuracy", "test_accuracy"), strict=True):
-        col.altair_chart(
-            charts.reproduce_chart(frame, metric, lang()), key=f"w_repro_chart_{metric}"
-        )
+        chart = charts.reproduce_chart(frame, metric, lang())
+        plot.show(chart, f"w_repro_chart_{metric}", col)
         col.caption(charts.reproduce_summary(frame, metric, lang()))

@@ -1,0 +1,24 @@
+"""The landing page: what CNN Lab is and the path through it (a function page, not a file)."""
+
+from __future__ import annotations
+
+import streamlit as st  # noqa: TID251 - ui/ is the app layer
+
+from ui import keys, nav, page
+from ui.text import t
+
+STEPS = ["data", "build", "train", "compare", "reproduce", "classify"]
+
+
+def home() -> None:
+    """Intro text and one link per step."""
+    page.start("home.title")
+    st.markdown(t("home.intro"))
+    for number, key in enumerate(STEPS, start=1):
+        cols = st.columns([1, 3], vertical_alignment="center")
+        with cols[0]:
+            nav.link(key, f"{number}. {t(f'nav.{key}')}")
+        cols[1].caption(t(f"home.step.{key}"))
+    st.caption(t("home.session"))
+    if st.session_state.get(keys.JOB):
+        nav.link("train", t("sidebar.open_train"))
