@@ -32,6 +32,7 @@ from multiprocessing.connection import wait as wait_for_any
 from typing import Any
 
 from cnnapp import devices
+from cnnapp.job_journal import JobJournal
 from cnnapp.job_state import (  # noqa: F401  (re-exported: part of the executor API)
     DONE_STATES,
     MAX_BATCH_POINTS,
@@ -115,6 +116,8 @@ class LocalExecutor(Executor):
         gpus: GPU names; default `devices.probe_gpus()` (tests pass a made-up list).
         kinds: more job kinds, `{"kind": "module:function"}`, besides "train".
         stop_timeout_s: how long a job may take to stop after `cancel` before it is terminated.
+        journal: where job records are kept so that a restart reports cut-short jobs as
+            interrupted (`JobJournal`); default `<data dir>/jobs`; False for none.
 
     Raises:
         ValueError: if `max_jobs` is not a whole number of at least 1.
@@ -126,6 +129,7 @@ class LocalExecutor(Executor):
         gpus: list[str] | None = None,
         kinds: dict[str, str] | None = None,
         stop_timeout_s: float = 60.0,
+        journal: JobJournal | bool | None = None,
     ) -> None:
         max_jobs = get_settings().max_jobs if max_jobs is None else max_jobs
         if isinstance(max_jobs, bool) or not isinstance(max_jobs, int) or max_jobs < 1:
@@ -141,6 +145,8 @@ class LocalExecutor(Executor):
         self._queue: deque[str] = deque()
         self._running: list[_Job] = []
         self._closed = False
+        self._journal = (journal or JobJournal()) if journal is not False else None
+        self._adopt()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="cnnapp-jobs", daemon=True)
         self._thread.start()
@@ -202,6 +208,7 @@ class LocalExecutor(Executor):
             self._jobs[job_id] = job
             self._queue.append(job_id)
             self._forget_old()
+            self._record(job)
         self._wake.set()
         return job_id
 
@@ -237,7 +244,8 @@ class LocalExecutor(Executor):
                 return
             self._closed = True
             for job_id in self._queue:
-                self._finish(self._jobs[job_id], "stopped")
+                self._jobs[job_id].error = "CNN Lab shut down before the job started."
+                self._finish(self._jobs[job_id], "interrupted")
             self._queue.clear()
             for job in self._running:
                 job.stop.set()
@@ -259,6 +267,9 @@ class LocalExecutor(Executor):
                 job.process.kill()
                 job.process.join(3)
             self._pump(job)
+        with self._lock:
+            for job in self._jobs.values():
+                self._record(job, release=True)
         atexit.unregister(self._at_exit)
 
     # The scheduler thread
@@ -314,6 +325,7 @@ class LocalExecutor(Executor):
         job.phase, job.message = "starting", "starting the worker process"  # TF takes seconds
         job.started_at, job.started_mono = _now_iso(), time.monotonic()
         self._running.append(job)
+        self._record(job)
 
     def _pump(self, job: _Job) -> None:
         """Reads a running job's messages; finalises it once its process has exited."""
@@ -322,6 +334,8 @@ class LocalExecutor(Executor):
         with self._lock:
             for message in messages:
                 job.fold(message)
+            if any(isinstance(m, dict) and m.get("type") == "epoch" for m in messages):
+                self._record(job)
             if job not in self._running:
                 return
             if exited and drained:
@@ -390,6 +404,53 @@ class LocalExecutor(Executor):
             if job.process.exitcode is not None:
                 job.process.close()
         job.conn = job.process = job.stop = None
+        self._record(job)
+
+    def _record(self, job: _Job, release: bool = False) -> None:
+        """Writes the job's journal record (state, history, outcome)."""
+        if self._journal is None:
+            return
+        write = self._journal.release if release else self._journal.write
+        write(
+            {
+                "id": job.id,
+                "owner": job.owner,
+                "kind": job.kind,
+                "label": str(job.spec.get("label") or ""),
+                "state": job.state,
+                "device": job.device,
+                "submitted_at": job.submitted_at,
+                "started_at": job.started_at,
+                "finished_at": job.finished_at,
+                "epochs": job.epochs,
+                "history": job.history,
+                "early_stopping": job.early_stopping,
+                "result": job.result if isinstance(job.result, dict) else None,
+                "error": job.error,
+            }
+        )
+
+    def _adopt(self) -> None:
+        """Lists the jobs of executors that have ended (a restart): cut-short ones interrupted."""
+        if self._journal is None:
+            return
+        for record in self._journal.recover():
+            job = _Job(
+                id=record["id"],
+                owner=str(record.get("owner")),
+                kind=str(record.get("kind")),
+                kind_path=self.kinds.get(str(record.get("kind")), ""),
+                spec={"label": record.get("label", "")},
+                submitted_at=record.get("submitted_at") or _now_iso(),
+            )
+            job.state, job.device = record["state"], record.get("device") or ""
+            job.started_at, job.finished_at = record.get("started_at"), record.get("finished_at")
+            job.finished_at = job.finished_at or _now_iso()
+            job.epochs, job.history = record.get("epochs"), list(record.get("history") or [])
+            job.epoch = job.history[-1]["epoch"] if job.history else 0
+            job.early_stopping, job.error = record.get("early_stopping"), record.get("error")
+            job.result, job.has_result = record.get("result"), record.get("result") is not None
+            self._jobs[job.id] = job
 
     def _forget_old(self) -> None:
         finished = [job_id for job_id, job in self._jobs.items() if job.state in DONE_STATES]
