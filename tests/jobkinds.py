@@ -108,3 +108,25 @@ def no_result(spec, report, should_stop):
     """Exits with code 0 without returning: not a completion."""
     _epoch(report, 1)
     os._exit(0)
+
+
+def killed_mid_save(spec, report, should_stop):
+    """Starts saving a run, writes half of its model file, then is killed (SIGKILL)."""
+    from cnnapp.runs import RunStore
+
+    report({"type": "phase", "phase": "saving", "message": "saving"})
+
+    def write_half_then_die(path):
+        with open(path, "wb") as handle:
+            handle.write(b"PK\x03\x04" + b"\0" * 4096)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    RunStore().save(
+        model=write_half_then_die,
+        spec=[],
+        config={"owner": spec.get("owner"), "label": "half"},
+        history={"epochs": []},
+        metrics={},
+    )
