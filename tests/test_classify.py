@@ -154,3 +154,39 @@ def test_top_k_checks_its_arguments():
         top_k(np.ones(3) / 3, ["a", "b"])
     with pytest.raises(ValueError, match="k must be"):
         top_k(np.ones(2) / 2, ["a", "b"], k=0)
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image as PILImage
+
+    image = PILImage.new("RGB", (width, height), (30, 120, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def test_a_big_jpeg_is_decoded_at_reduced_scale_instead_of_refused():
+    from cnnapp.classify import load_image
+
+    image = load_image(_jpeg(5000, 4000), max_pixels=5_000_000)
+    assert image.size == (2500, 2000) and image.mode == "RGB"
+
+
+@pytest.mark.slow
+def test_a_12000_by_12000_photo_is_classifiable_in_bounded_time_and_memory():
+    import resource
+    import time
+
+    from cnnapp.classify import load_image, to_model_input
+
+    data = _jpeg(12_000, 12_000)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    image = load_image(data)
+    assert max(image.size) <= 4096
+    assert to_model_input(image, (224, 224)).shape == (1, 224, 224, 3)
+    assert time.monotonic() - started < 10
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 200  # a full decode would need 432 MB
