@@ -14,6 +14,8 @@ from pathlib import Path
 
 MAX_MEMBER_BYTES = 50_000_000  # larger files are skipped, never read
 MAX_TOTAL_BYTES = 8_000_000_000  # a zip announcing more uncompressed data is refused
+MAX_RATIO = 200  # a member that unpacks to over 200× its packed size (and 1 MB) is a zip bomb
+_SYMLINK = 0o120000
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -43,7 +45,7 @@ def _walk(root: Path) -> tuple[list[Entry], set[tuple[str, ...]]]:
             dirs.add(rel)
         for name in sorted(filenames):
             parts, full = (*rel, name), Path(dirpath, name)
-            if not _hidden(parts) and full.is_file():
+            if not _hidden(parts) and full.is_file() and not full.is_symlink():
                 stat = full.stat()
                 entries.append(Entry(parts, stat.st_size, mtime_ns=stat.st_mtime_ns))
     return entries, dirs
@@ -121,6 +123,16 @@ class FileTree:
             if info.is_dir():
                 self.dirs.add(parts)
                 continue
+            if (info.external_attr >> 16) & 0o170000 == _SYMLINK:
+                continue  # a link is never followed: it could point anywhere on the server
+            if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(
+                1, info.compress_size
+            ):
+                raise ValueError(
+                    f"{self.path} looks like a zip bomb: {info.filename!r} would unpack from "
+                    f"{info.compress_size:,} to {info.file_size:,} bytes. Images barely compress; "
+                    "re-create the zip from the folder of class subfolders."
+                )
             total += info.file_size
             entries.append(Entry(parts, info.file_size, member=info.filename))
         if total > MAX_TOTAL_BYTES:
