@@ -578,7 +578,7 @@ def reproduce_chart(frame: pd.DataFrame, metric: str, lang: str = "en") -> alt.C
             color=alt.Color(
                 "source_label:N",
                 title=None,
-                scale=alt.Scale(domain=domain, range=[OKABE_ITO[7], OKABE_ITO[1]]),
+                scale=alt.Scale(domain=domain, range=[OKABE_ITO[4], OKABE_ITO[1]]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=["row:N", "source_label:N", alt.Tooltip("value:Q", format=".4f")],

@@ -530,8 +530,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "repro.table": ("Table", "Tabla"),
     "repro.section": (
-        "Section {section} of the assignment · {rows} rows",
-        "Sección {section} de la práctica · {rows} filas",
+        "Section {section} of the assignment · rows: {rows}",
+        "Sección {section} de la práctica · filas: {rows}",
     ),
     "repro.scale_title": ("Scale down for class", "Reducir para clase"),
     "repro.scale_caption": (
@@ -550,7 +550,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Scaled down: expect different figures from the assignment's.",
         "Reducido: espera cifras distintas de las de la práctica.",
     ),
-    "repro.run": ("Run the table ({rows} jobs)", "Ejecutar la tabla ({rows} trabajos)"),
+    "repro.run": ("Run the table (one job per row)", "Ejecutar la tabla (un trabajo por fila)"),
     "repro.stop": ("Stop the table", "Detener la tabla"),
     "repro.already_running": (
         "This table's jobs are still running.",

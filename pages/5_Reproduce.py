@@ -21,7 +21,7 @@ def main() -> None:
     running = reproduce_ui.active(table)
     cols = st.columns([1, 1, 3])
     if cols[0].button(
-        t("repro.run", rows=len(table.recipes)),
+        t("repro.run"),
         type="primary",
         key="w_repro_run",
         disabled=running,
