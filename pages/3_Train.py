@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnapp.network import NetworkError, summarize
 from cnnapp.training import make_job_spec
-from ui import job_view, keys, nav, page, resources, settings_ui, t
+from ui import data_ui, job_view, keys, nav, page, resources, settings_ui, t
 from ui.shapes import dataset_shape
 
 
@@ -26,7 +26,7 @@ def network_ui() -> bool:
             "train.what",
             network=name,
             params=f"{summary.total_params:,}",
-            dataset=t(f"dataset.{ref['name']}"),
+            dataset=data_ui.dataset_label(ref["name"]),
             limit=t("train.limit", limit=limit) if limit else "",
         )
     )

@@ -72,7 +72,6 @@ def test_every_literal_key_exists():
 def test_keys_built_from_values_exist():
     """Keys the app builds from data: datasets, states, phases, fields, columns, layers."""
     from cnnapp.config import OPTIMIZERS
-    from cnnapp.datasets import DATASET_CHOICES
     from cnnapp.jobs import DONE_STATES
     from cnnapp.layers import LAYER_TYPES
     from cnnapp.report import COLUMNS
@@ -80,8 +79,8 @@ def test_keys_built_from_values_exist():
     from ui.nav import PAGES
 
     keys = [f"nav.{page}" for page in PAGES] + [f"home.step.{page}" for page in PAGES]
-    for choice in DATASET_CHOICES:
-        keys += [f"dataset.{choice['id']}", f"dataset.{choice['id']}.desc"]
+    for dataset in ("procedural", "cifar100_25", "cifar10", "folder"):
+        keys += [f"dataset.{dataset}", f"dataset.{dataset}.desc"]
     keys += [f"state.{s}" for s in ("queued", "running", "stopping", *DONE_STATES)]
     keys += [f"train.{s}" for s in ("failed", "interrupted")]
     keys += [f"phase.{p}" for p in ("loading data", "building", "training", "evaluating", "saving")]
@@ -102,6 +101,18 @@ def test_keys_built_from_values_exist():
     keys += [f"pre.{n}" for n in ("zoom_range", "rotation_range", "translation_range")]
     keys += [f"pre.{n}_help" for n in ("zoom_range", "rotation_range", "contrast_range")]
     assert not sorted(set(keys) - set(TEXTS))
+
+
+def test_datasets_without_a_translation_fall_back_to_the_engines_text():
+    from cnnapp.datasets import DATASET_CHOICES
+    from ui.data_ui import dataset_label
+
+    for choice in DATASET_CHOICES:
+        assert dataset_label(choice["id"], "es")
+        assert dataset_label(choice["id"], "es", part="description")
+    assert dataset_label("cifar10", "es") == "CIFAR-10"
+    assert dataset_label("procedural", "es").startswith("Formas")
+    assert dataset_label("not-yet-translated", "es") == "not-yet-translated"
 
 
 def test_language_names():

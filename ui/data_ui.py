@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import json
 import secrets
-from pathlib import Path
 
 import numpy as np
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
+from cnnapp import i18n
 from cnnapp.datasets import DATASET_CHOICES, DatasetUnavailableError, normalize_ref
 from cnnapp.settings import get_settings
 from ui import keys, resources
 from ui.shapes import remember_dataset
-from ui.text import labeller, t
+from ui.text import labeller, lang, t
 
 DATASET_IDS = [choice["id"] for choice in DATASET_CHOICES]
+_CHOICES = {choice["id"]: choice for choice in DATASET_CHOICES}
+
+
+def dataset_label(dataset_id: str, lang_code: str | None = None, part: str = "name") -> str:
+    """A dataset's name (or `part="description"`) in the session's language.
+
+    A dataset the engine adds later without a translation yet shows the engine's English text.
+    """
+    key = f"dataset.{dataset_id}" + (".desc" if part == "description" else "")
+    if key in i18n.TEXTS:
+        return i18n.t(key, lang_code or lang())
+    return str(_CHOICES.get(dataset_id, {}).get(part, dataset_id))
+
+
 UPLOAD, SERVER = "upload", "server"
 
 
@@ -23,14 +37,15 @@ def dataset_choice_ui() -> dict | None:
     """The dataset picker; returns a valid dataset reference, or None while one is incomplete."""
     saved = st.session_state[keys.DATASET]
     p = keys.DATA_WIDGETS
+    code = lang()  # labels in the language of this run (see keys.lang_key)
     name = st.radio(
         t("data.dataset"),
         DATASET_IDS,
-        format_func=labeller("dataset."),
+        format_func=lambda d: dataset_label(d, code),
         key=keys.seed(keys.lang_key(f"{p}name"), saved["name"]),
         horizontal=True,
     )
-    st.caption(t(f"dataset.{name}.desc"))
+    st.caption(dataset_label(name, part="description"))
     ref = {"name": name, "image_size": 32, "limit": None}
     if name == "folder":
         folder = _folder_ui(saved)
@@ -168,10 +183,3 @@ def sample_grid_ui(dataset, per_class: int = 8) -> None:
             continue
         row = np.concatenate([enlarge(dataset.x_train[i], factor) for i in found], axis=1)
         cols[index % 2].image(row, caption=f"{name} ({len(found)})")
-
-
-def dataset_path_note(ref: dict) -> str:
-    """Where the dataset comes from, in words, for the caption."""
-    if ref["name"] == "folder":
-        return Path(ref["path"]).name
-    return t(f"dataset.{ref['name']}")
