@@ -326,7 +326,7 @@ class RunStore:
         return info
 
     def load_model(self, run_id: str, owner: str | None = None) -> Any:
-        """Loads a run's Keras model with `safe_mode=True` (no arbitrary code).
+        """Loads a run's Keras model for inference: `safe_mode=True`, no optimizer state.
 
         Args:
             run_id: the run's id.
@@ -347,8 +347,10 @@ class RunStore:
             raise RunNotFound(f"run {run_id!r} has no model.keras in {self.root}.")
         import keras  # lazy: listing runs must not import TensorFlow
 
+        import cnnapp.backbone_layers  # noqa: F401  (registers the custom layers models may hold)
+
         try:
-            return keras.saving.load_model(str(path), safe_mode=True)
+            return keras.saving.load_model(str(path), safe_mode=True, compile=False)
         except Exception as error:
             raise RunStoreError(
                 f"the model of run {run_id!r} could not be loaded ({error}); the file may be "
