@@ -605,3 +605,18 @@ def reproduce_summary(frame: pd.DataFrame, metric: str, lang: str = "en") -> str
         mean=float(diff.mean()),
         largest=float(diff.max()),
     )
+
+
+def to_svg(chart) -> str:
+    """The chart as an SVG document (for a report), rendered without a browser.
+
+    Raises:
+        RuntimeError: if vl-convert-python is not installed.
+    """
+    try:
+        import vl_convert
+    except ImportError as error:  # pragma: no cover - it is in requirements.txt
+        raise RuntimeError(
+            "Saving charts as SVG needs vl-convert-python (pip install it)."
+        ) from error
+    return vl_convert.vegalite_to_svg(chart.to_json())

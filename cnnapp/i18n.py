@@ -517,6 +517,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Carga la red, el conjunto y los ajustes de esta ejecución en Entrenar.",
     ),
     "compare.again_label": ("{label} (again)", "{label} (otra vez)"),
+    "chart.svg": ("SVG", "SVG"),
     "compare.download_model": ("Download model (.keras)", "Descargar modelo (.keras)"),
     "compare.download_spec": ("Download network (JSON)", "Descargar red (JSON)"),
     "compare.run_caption": (

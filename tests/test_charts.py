@@ -165,3 +165,9 @@ def test_charts_are_altair_objects():
     frame = charts.curves_frame(HISTORY)
     assert isinstance(charts.training_chart(frame, "loss"), alt.LayerChart)
     assert isinstance(charts.top_k_frame([]), pd.DataFrame)
+
+
+def test_a_chart_saves_as_svg_for_a_report():
+    frame = charts.top_k_frame([{"label": "eagle", "index": 0, "probability": 0.9}])
+    svg = charts.to_svg(charts.top_k_chart(frame, "en"))
+    assert svg.lstrip().startswith("<svg") and "eagle" in svg
