@@ -262,3 +262,6 @@ LAYER_TYPES: dict[str, LayerType] = {
         ),
     ]
 }
+
+# Layer types defined in their own modules add themselves to LAYER_TYPES when imported:
+import cnnapp.backbones  # noqa: E402, F401  (the pretrained "backbone" type)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cnnapp.layers import LAYER_TYPES, LayerSpecError, pair, size_text
@@ -81,12 +81,19 @@ def _check_field(value: Any, f, where: str) -> Any:
         return _check_number(value, f, where, integer=True)
     if f.kind == "float":
         return float(_check_number(value, f, where, integer=False))
-    if f.kind == "choice":
+    if f.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise NetworkError(f"{where}: {f.name} must be true or false, got {value!r}.")
+    if f.kind.startswith("optional_") and value is None:
+        return None
+    if f.kind in ("choice", "optional_choice"):
         if isinstance(value, str) and value.lower() in f.choices:
             return value.lower()
-        raise NetworkError(f"{where}: {f.name} must be one of {list(f.choices)}, got {value!r}.")
-    if f.kind == "optional_size" and value is None:
-        return None
+        allowed = list(f.choices) + ([None] if f.kind == "optional_choice" else [])
+        raise NetworkError(f"{where}: {f.name} must be one of {allowed}, got {value!r}.")
+    if f.kind == "optional_int":
+        return _check_number(value, f, where, integer=True)
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
             raise NetworkError(
@@ -208,6 +215,8 @@ def _rows_for(layer: dict, index: int | None, shape_in: tuple, shape_out: tuple,
     elif key == "activation":
         rows.append(_row(_activation_label(layer["activation"]), shape_in, shape_out, index))
     else:
+        row_label = LAYER_TYPES[key].extra.get("row_label")
+        label = row_label(layer) if row_label else label
         rows.append(_row(label, shape_in, shape_out, index, params=params))
     if key in ("conv2d", "dense") and layer["activation"] != "linear":
         rows.append(_row(_activation_label(layer["activation"]), shape_out, shape_out, index))
@@ -252,6 +261,12 @@ def summarize(spec: Any, input_shape: Any, num_classes: int) -> NetworkSummary:
     for index, layer in enumerate(layers):
         layer_type = LAYER_TYPES[layer["type"]]
         where = _where(index, layer["type"])
+        if layer_type.extra.get("first_only") and index != 0:
+            raise NetworkError(
+                f"{where} must be the first layer: it takes the images themselves. Move it to "
+                f"the top of the network.",
+                index,
+            )
         if layer_type.spatial_only and len(shape) != 3:
             raise NetworkError(
                 f"{where} needs an image-shaped input (height, width, channels), but it receives "
@@ -340,8 +355,23 @@ def build_model(
 
     inputs = keras.Input(shape=tuple(int(n) for n in input_shape), name="image")
     x = inputs
+    backbone = summary.spec[0] if summary.spec and summary.spec[0]["type"] == "backbone" else None
     if preprocessing is not None:
-        for layer in preprocessing_layers(preprocessing, normalization, seed=seed):
+        # Before a backbone: augmentation only; the normalisation comes after its preprocess_input.
+        own = replace(preprocessing, normalize=False) if backbone else preprocessing
+        for layer in preprocessing_layers(own, normalization, seed=seed):
+            x = layer(x)
+    if backbone is not None:
+        from cnnapp.backbones import input_layers
+
+        normalize = preprocessing is not None and preprocessing.normalize
+        if normalize and normalization is None:
+            raise ValueError(
+                "Normalisation needs the training images' mean and variance; compute them with "
+                "fit_normalization(x_train) and pass normalization=(mean, variance)."
+            )
+        stats = normalization if normalize else None
+        for layer in input_layers(backbone, preprocessing is not None, stats):
             x = layer(x)
     for index, layer in enumerate(summary.spec):
         x = LAYER_TYPES[layer["type"]].make(layer, layer_name(index, layer["type"]))(x)
@@ -448,9 +478,19 @@ def keras_code(spec: Any, input_shape: Any, num_classes: int, preprocessing=None
             "",
         ]
     lines += ["model = keras.Sequential(", "    [", f"        keras.Input(shape={shape}),"]
+    backbone = bool(summary.spec) and summary.spec[0]["type"] == "backbone"
     if preprocessing is not None:
-        lines += [f"        {line}" for line in _preprocessing_code(preprocessing)]
-    lines += [f"        {_layer_code(layer)}," for layer in summary.spec]
+        own = replace(preprocessing, normalize=False) if backbone else preprocessing
+        lines += [f"        {line}" for line in _preprocessing_code(own)]
+    for layer in summary.spec:
+        if layer["type"] == "backbone":
+            from cnnapp.backbones import keras_code_lines
+
+            normalize = preprocessing is not None and preprocessing.normalize
+            code = keras_code_lines(layer, preprocessing is not None, normalize)
+            lines += [f"        {line}" for line in code]
+        else:
+            lines.append(f"        {_layer_code(layer)},")
     lines += [
         f'        layers.Dense({num_classes}, activation="softmax"),',
         "    ]",

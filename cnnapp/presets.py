@@ -1,7 +1,8 @@
 """Every network of the assignment, as plain specs (section numbers refer to it).
 
 The output `Dense(num_classes, softmax)` is not part of a spec: `build_model` appends it, so each
-preset fits any dataset. Parameter counts below are with 25 classes.
+preset fits any dataset. Parameter counts below are with 25 classes. The transfer presets of
+section 4 start with a pretrained backbone (`cnnapp.backbones`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,19 @@ def dense(units: int, activation: str = "relu") -> dict[str, Any]:
 
 def dropout(rate: float) -> dict[str, Any]:
     return {"type": "dropout", "rate": rate}
+
+
+def backbone(name: str = "resnet50", trainable: bool = False) -> dict[str, Any]:
+    """A pretrained backbone layer (ImageNet weights, average pooling, 224×224 input)."""
+    return {
+        "type": "backbone",
+        "name": name,
+        "weights": "imagenet",
+        "trainable": trainable,
+        "trainable_blocks": None,
+        "pooling": "avg",
+        "input_size": 224,
+    }
 
 
 POOL = {"type": "maxpooling2d", "pool_size": 2}
@@ -162,6 +176,59 @@ _PRESETS = [
                 lambda u: [dense(u, "linear"), BN, RELU],
             )
         ),
+    ),
+]
+
+# Section 4: ResNet50 pretrained on ImageNet, for Caltech-UCSD Birds. Feature extractors run as
+# "extract" jobs (features computed once, then the head trains); fine-tuned networks as "train" jobs.
+_HEAD_V1, _HEAD_V2 = (dense(512),), (dense(512), dropout(0.75))
+_HEAD_V3 = (dense(512), dropout(0.5), dense(256), dropout(0.5))
+_FINE_V2 = (dense(512), dropout(0.75), dense(256), dropout(0.5))
+_EXTRACTOR = "ResNet50 (ImageNet, frozen) as a feature extractor: its 2048 average-pooled features"
+_FINE = "The whole ResNet50 trained (its batch norm kept in inference mode)"
+_PRESETS += [
+    Preset(
+        "resnet50_fe_v1",
+        "ResNet50 extractor V1",
+        "4 (tables 10-11)",
+        f"{_EXTRACTOR}, then Dense 512 relu and the softmax.",
+        (backbone(), *_HEAD_V1),
+    ),
+    Preset(
+        "resnet50_fe_v2",
+        "ResNet50 extractor V2",
+        "4 (tables 10-11)",
+        f"{_EXTRACTOR}, then Dense 512 relu, Dropout 0.75 and the softmax.",
+        (backbone(), *_HEAD_V2),
+    ),
+    Preset(
+        "resnet50_fe_v3",
+        "ResNet50 extractor V3",
+        "4 (tables 10-11)",
+        f"{_EXTRACTOR}, then Dense 512, Dropout 0.5, Dense 256, Dropout 0.5 and the softmax.",
+        (backbone(), *_HEAD_V3),
+    ),
+    Preset(
+        "resnet50_ft_v1",
+        "ResNet50 fine-tuned V1",
+        "4 (table 12)",
+        f"{_FINE}, with Dense 512 relu, Dropout 0.75 and the softmax on top.",
+        (backbone(trainable=True), *_HEAD_V2),
+    ),
+    Preset(
+        "resnet50_ft_v2",
+        "ResNet50 fine-tuned V2",
+        "4 (table 13)",
+        f"{_FINE}, with Dense 512, Dropout 0.75, Dense 256, Dropout 0.5 and the softmax on top.",
+        (backbone(trainable=True), *_FINE_V2),
+    ),
+    Preset(
+        "mobilenet_v2_fe",
+        "MobileNetV2 extractor",
+        "4 (a faster backbone)",
+        "MobileNetV2 (ImageNet, frozen): 1280 features, about ten times faster than ResNet50 on "
+        "a laptop; then Dense 512, Dropout 0.5, Dense 256, Dropout 0.5 and the softmax.",
+        (backbone("mobilenet_v2"), *_HEAD_V3),
     ),
 ]
 
