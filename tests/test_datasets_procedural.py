@@ -74,7 +74,7 @@ def test_classes_differ_a_nearest_centroid_beats_chance(shapes):
 
 def test_choices_and_default():
     ids = [choice["id"] for choice in DATASET_CHOICES]
-    assert ids == ["procedural", "cifar100_25", "cifar10", "folder"]
+    assert ids == ["procedural", "cifar100_25", "cifar10", "folder", "cub200", "cub200_2011"]
     assert all(choice["name"] and choice["description"] for choice in DATASET_CHOICES)
     assert default_dataset_name() == "procedural"
 

@@ -1,4 +1,5 @@
-"""Datasets: CIFAR-100/25, CIFAR-10, image folders and zips, and a procedural dataset.
+"""Datasets: CIFAR-100/25, CIFAR-10, image folders and zips, Caltech-UCSD Birds, and a procedural
+dataset.
 
 Example:
     >>> from cnnapp.datasets import load_dataset, split_validation

@@ -44,7 +44,22 @@ DATASET_CHOICES = [
         "description": "One subfolder per class, or train/ and test/ folders of class subfolders.",
         "needs_path": True,
     },
+    {
+        "id": "cub200",
+        "name": "Caltech-UCSD Birds 200 (CUB-200, 2010)",
+        "description": "The assignment's birds: 200 species, 3,000 training and 3,033 test photos "
+        "(images.tgz and lists.tgz, or their folder).",
+        "needs_path": False,
+    },
+    {
+        "id": "cub200_2011",
+        "name": "Caltech-UCSD Birds 200-2011",
+        "description": "200 species, 5,994 training and 5,794 test photos (CUB_200_2011.tgz or "
+        "its folder).",
+        "needs_path": False,
+    },
 ]
+BIRDS = ("cub200", "cub200_2011")  # photos: loaded at 224×224 unless image_size says otherwise
 DATASET_NAMES = tuple(choice["id"] for choice in DATASET_CHOICES)
 DEFAULTS: dict[str, Any] = {
     "name": "procedural",
@@ -99,7 +114,7 @@ def normalize_ref(ref: dict[str, Any] | None) -> dict[str, Any]:
         raise ValueError(
             f"Unknown dataset setting(s) {unknown}; expected some of {list(DEFAULTS)}."
         )
-    out = {**DEFAULTS, **ref}
+    out = {**DEFAULTS, **({"image_size": 224} if ref.get("name") in BIRDS else {}), **ref}
     if out["name"] not in DATASET_NAMES:
         raise ValueError(f"Unknown dataset {out['name']!r}; choose one of {list(DATASET_NAMES)}.")
     out["path"] = _optional_path("path", out["path"])
@@ -170,9 +185,11 @@ def load_dataset(ref: dict[str, Any] | None, progress: Progress | None = None) -
     """Loads the dataset a reference names.
 
     Args:
-        ref: `{"name": "procedural" | "cifar100_25" | "cifar10" | "folder", "path": str | None,
+        ref: `{"name": "procedural" | "cifar100_25" | "cifar10" | "folder" | "cub200" |
+            "cub200_2011", "path": str | None,
             "test_path": str | None, "image_size": 32, "limit": int | None}`; missing keys take
-            these defaults. `path` is the folder/zip for `"folder"`, or a CIFAR archive.
+            these defaults (birds: image_size 224). `path` is the folder/zip for `"folder"`, a
+            CIFAR archive, or the birds' folder or archive (see `cnnapp.datasets.birds`).
         progress: called as `progress(message, fraction)` during long work; `fraction` is in
             [0, 1] or `None` when unknown.
 
@@ -195,4 +212,8 @@ def load_dataset(ref: dict[str, Any] | None, progress: Progress | None = None) -
         from cnnapp.datasets.folders import load_folder
 
         return load_folder(ref["path"], ref["test_path"], ref["image_size"], ref["limit"], progress)
+    if ref["name"] in BIRDS:
+        from cnnapp.datasets.birds import load_birds
+
+        return load_birds(ref["name"], ref["path"], ref["image_size"], ref["limit"], progress)
     return _load_cifar(ref, progress)
