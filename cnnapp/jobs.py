@@ -43,7 +43,10 @@ from cnnapp.job_state import (  # noqa: F401  (re-exported: part of the executor
 from cnnapp.settings import get_settings
 from cnnapp.worker import StopFlag, worker_main
 
-BUILTIN_KINDS = {"train": "cnnapp.training:run_job"}  # spec["kind"] -> "module:function"
+BUILTIN_KINDS = {  # spec["kind"] -> "module:function"
+    "train": "cnnapp.training:run_job",
+    "extract": "cnnapp.transfer_job:run_extract_job",  # a frozen backbone's features + a head
+}
 MAX_FINISHED_JOBS = 200  # finished jobs remembered; the oldest are forgotten
 _LEFT_STATES = ("queued", "running", "stopping")
 _main_lock = threading.Lock()
@@ -114,7 +117,7 @@ class LocalExecutor(Executor):
     Args:
         max_jobs: jobs that run at once; default `get_settings().max_jobs`.
         gpus: GPU names; default `devices.probe_gpus()` (tests pass a made-up list).
-        kinds: more job kinds, `{"kind": "module:function"}`, besides "train".
+        kinds: more job kinds, `{"kind": "module:function"}`, besides "train" and "extract".
         stop_timeout_s: how long a job may take to stop after `cancel` before it is terminated.
         journal: where job records are kept so that a restart reports cut-short jobs as
             interrupted (`JobJournal`); default `<data dir>/jobs`; False for none.
