@@ -2,8 +2,9 @@
 
 A recipe is data: dataset, preset, preprocessing, training settings and the figures the assignment
 printed for it. All rows of a table share the seed, so rows with the same network start from
-identical weights (the assignment's `get_weights`/`set_weights`). Tables 10-13 (transfer learning)
-come with the transfer issue.
+identical weights (the assignment's `get_weights`/`set_weights`). Tables 10-13 (section 4) use
+ResNet50 on Caltech-UCSD Birds ("cub200"): rows whose network starts with a frozen backbone run as
+feature-extractor jobs (`cnnapp.transfer`), the fine-tuned ones as training jobs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.presets import PRESETS, get_preset
 from cnnapp.training import make_job_spec
+from cnnapp.transfer import make_extract_job_spec
 
 METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_accuracy")
 
@@ -43,6 +45,16 @@ class Recipe:
         data = dict(dataset or {"name": self.dataset})
         if limit:
             data["limit"] = limit
+        if self.kind == "extract":
+            return make_extract_job_spec(
+                get_preset(self.preset),
+                data,
+                train,
+                label=f"{self.table_label()}: {self.label}",
+                network_name=PRESETS[self.preset].name,
+                recipe=self.id,
+                owner=owner,
+            )
         return make_job_spec(
             get_preset(self.preset),
             data,
@@ -53,6 +65,13 @@ class Recipe:
             recipe=self.id,
             owner=owner,
         )
+
+    @property
+    def kind(self) -> str:
+        """The job kind: "extract" when the network starts with a frozen backbone, else "train"."""
+        first = PRESETS[self.preset].spec[0] if PRESETS[self.preset].spec else {}
+        frozen = first.get("type") == "backbone" and not first.get("trainable")
+        return "extract" if frozen else "train"
 
     def table_label(self) -> str:
         return TABLES[self.table].title if self.table in TABLES else self.table
@@ -67,7 +86,7 @@ class Table:
     section: str
     caption: str  # the assignment's own caption (Spanish)
     recipes: tuple[Recipe, ...]
-    has_epochs: bool = False  # table 9 reports the epochs early stopping ran
+    has_epochs: bool = False  # tables 9 and 11 report the epochs early stopping ran
 
 
 def _figures(*values: float, epochs: int | None = None) -> dict[str, float]:
@@ -198,9 +217,108 @@ _ROWS: dict[str, tuple[str, str, str, list[tuple]]] = {
 }
 
 
+_FE = ("resnet50_fe_v1", "resnet50_fe_v2", "resnet50_fe_v3")
+_FE_FIGURES = [
+    _figures(0.0325, 0.946, 2.1900, 0.4800, 0.4247),
+    _figures(3.0521, 0.7163, 2.6553, 0.3300, 0.3168),
+    _figures(1.7077, 0.844, 2.3460, 0.4133, 0.3653),
+]
+_FE_ROWS = [
+    (f"Modelo V{n}", preset, NONE, figures)
+    for n, preset, figures in zip((1, 2, 3), _FE, _FE_FIGURES, strict=True)
+]
+_BIRDS: dict[str, tuple[str, str, str, list[tuple]]] = {
+    "10": (
+        "Table 10",
+        "4",
+        "Tabla 10: Resultados utilizando ResNet50 como extractor de características",
+        _FE_ROWS,
+    ),
+    "11": (
+        "Table 11",
+        "4",
+        "Tabla 11: Tabla comparativa modelos usando ResNet como extractor (Early Stopping: 40 "
+        "épocas, paciencia 4)",
+        [
+            *[(label, p, pre, {**figures, "epochs": 20}) for label, p, pre, figures in _FE_ROWS],
+            (
+                "Modelo V1 + EarlyStopping",
+                "resnet50_fe_v1",
+                NONE,
+                _figures(0.0340, 0.94333, 2.0657, 0.4867, 0.4135, epochs=14),
+                EARLY,
+            ),
+            (
+                "Modelo V3 + EarlyStopping",
+                "resnet50_fe_v3",
+                NONE,
+                _figures(1.2944, 0.8817, 2.3807, 0.4200, 0.3769, epochs=28),
+                EARLY,
+            ),
+        ],
+    ),
+    "12": (
+        "Table 12",
+        "4",
+        "Tabla 12: Resultados V1 modificaciones realizando ajuste fino a ResNet",
+        [
+            (
+                "validation_split=0.1",
+                "resnet50_ft_v1",
+                NONE,
+                _figures(0.1127, 0.951, 2.1577, 0.5233, 0.4566),
+            ),
+            (
+                "validation_split=0.1 + normalización",
+                "resnet50_ft_v1",
+                NORM,
+                _figures(0.0564, 0.9507, 2.2620, 0.5200, 0.4613),
+            ),
+            (
+                "zoom_range=0.0 + horizontal_flip=True (*)",
+                "resnet50_ft_v1",
+                _aug(True, 0.0),
+                _figures(0.0673, 0.9533, 2.2172, 0.5533, 0.4942),
+            ),
+            (
+                "zoom_range=0.2 + horizontal_flip=True (*)",
+                "resnet50_ft_v1",
+                _aug(True, 0.2),
+                _figures(0.1353, 0.9583, 2.1447, 0.5967, 0.4863),
+            ),
+        ],
+    ),
+    "13": (
+        "Table 13",
+        "4",
+        "Tabla 13: Resultados V2 modificaciones realizando ajuste fino a ResNet",
+        [
+            (
+                "validation_split=0.1 + normalización",
+                "resnet50_ft_v2",
+                NORM,
+                _figures(0.4030, 0.9616, 2.0793, 0.6300, 0.5417),
+            ),
+            (
+                "zoom_range=0.0 + horizontal_flip=True (*)",
+                "resnet50_ft_v2",
+                _aug(True, 0.0),
+                _figures(0.4032, 0.9606, 2.0189, 0.6400, 0.5414),
+            ),
+            (
+                "zoom_range=0.5 + horizontal_flip=True (*)",
+                "resnet50_ft_v2",
+                _aug(True, 0.5),
+                _figures(0.7669, 0.911, 2.9293, 0.5300, 0.45862),
+            ),
+        ],
+    ),
+}
+
+
 def _build_tables() -> dict[str, Table]:
     tables = {}
-    for table_id, (title, section, caption, rows) in _ROWS.items():
+    for table_id, (title, section, caption, rows) in {**_ROWS, **_BIRDS}.items():
         recipes = []
         for number, row in enumerate(rows, start=1):
             label, preset, preprocessing, reported, *train = row
@@ -212,11 +330,12 @@ def _build_tables() -> dict[str, Table]:
                     preset=preset,
                     preprocessing=preprocessing,
                     train=train[0] if train else TrainConfig(),
+                    dataset="cub200" if table_id in _BIRDS else "cifar100_25",
                     reported=reported,
                 )
             )
         tables[table_id] = Table(
-            table_id, title, section, caption, tuple(recipes), has_epochs=table_id == "9"
+            table_id, title, section, caption, tuple(recipes), has_epochs=table_id in ("9", "11")
         )
     return tables
 
@@ -226,7 +345,7 @@ RECIPES: dict[str, Recipe] = {r.id: r for t in TABLES.values() for r in t.recipe
 
 
 def get_table(table_id: str) -> Table:
-    """A results table by id ("2", "3", "4", "5", "mired", "7", "9").
+    """A results table by id ("2", "3", "4", "5", "mired", "7", "9", "10", "11", "12", "13").
 
     Raises:
         KeyError: naming the known tables.

@@ -15,6 +15,10 @@ def test_every_results_table_has_its_rows():
         "mired": 6,
         "7": 3,
         "9": 3,
+        "10": 3,
+        "11": 5,
+        "12": 4,
+        "13": 3,
     }
     assert get_table("Table 4") is TABLES["4"]
     with pytest.raises(KeyError, match="choose one of"):
@@ -46,7 +50,9 @@ def test_recipes_carry_the_assignments_settings_and_figures():
     assert [r.reported["epochs"] for r in t9] == [31, 27, 34]
     assert [r.preset for r in TABLES["7"].recipes] == ["mired_bn_v1", "mired_bn_v2", "mired_bn_v3"]
     for recipe in RECIPES.values():
-        assert recipe.dataset == "cifar100_25"
+        assert recipe.dataset == (
+            "cub200" if recipe.table in ("10", "11", "12", "13") else "cifar100_25"
+        )
         assert recipe.train.learning_rate == 0.01 and recipe.train.batch_size == 32
         assert set(recipe.reported) >= {"train_loss", "val_accuracy", "test_accuracy"}
 
@@ -71,3 +77,31 @@ def test_rows_with_the_same_network_start_identically():
     ]
     fingerprints = {r["metrics"]["init_fingerprint"] for r in results}
     assert len(fingerprints) == 1
+
+
+def test_transfer_tables_use_the_assignments_networks_and_job_kinds():
+    t11 = TABLES["11"].recipes
+    assert [r.kind for r in t11] == ["extract"] * 5
+    assert [r.reported["epochs"] for r in t11] == [20, 20, 20, 14, 28]
+    assert [(r.train.epochs, r.train.early_stopping, r.train.patience) for r in t11[3:]] == [
+        (40, True, 4),
+        (40, True, 4),
+    ]
+    assert [r.preset for r in TABLES["10"].recipes] == [
+        "resnet50_fe_v1",
+        "resnet50_fe_v2",
+        "resnet50_fe_v3",
+    ]
+    t12, t13 = TABLES["12"].recipes, TABLES["13"].recipes
+    assert {r.preset for r in t12} == {"resnet50_ft_v1"} and {r.kind for r in t12} == {"train"}
+    assert {r.preset for r in t13} == {"resnet50_ft_v2"}
+    assert [(r.preprocessing.normalize, r.preprocessing.zoom_range) for r in t13] == [
+        (True, 0.0),
+        (True, 0.0),
+        (True, 0.5),
+    ]
+    assert TABLES["12"].recipes[3].reported["val_accuracy"] == 0.5967
+    extract = t11[0].job_spec(epochs=1, limit=10)
+    assert extract["kind"] == "extract" and extract["dataset"] == {"name": "cub200", "limit": 10}
+    assert t12[0].job_spec()["kind"] == "train"
+    assert TABLES["11"].has_epochs and not TABLES["10"].has_epochs
