@@ -1,4 +1,4 @@
-"""`python -m cnnapp`: presets, train, runs and reproduce from the command line.
+"""`python -m cnnapp`: presets, train, runs, reproduce and classify from the command line.
 
 Runs made here belong to the owner "cli": the app lists them to every session, read-only (a
 lecturer's runs prepared before class).
@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from cnnapp import cli_classify
 from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.network import NetworkError, spec_from_json, summarize
 from cnnapp.presets import PRESETS, get_preset
@@ -373,6 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="another dataset than the recipe's (e.g. procedural)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_reproduce)
+    cli_classify.add_parser(sub)
     return parser
 
 
