@@ -94,6 +94,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "phase.training": ("training", "entrenando"),
     "phase.evaluating": ("evaluating", "evaluando"),
     "phase.saving": ("saving the run", "guardando la ejecución"),
+    "phase.extracting features": (
+        "computing the backbone's features",
+        "calculando las características de la red preentrenada",
+    ),
     # Datasets
     "dataset.procedural": ("Shapes and patterns (procedural)", "Formas y patrones (procedural)"),
     "dataset.procedural.desc": (
@@ -115,6 +119,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "One subfolder per class, or train/ and test/ folders of class subfolders.",
         "Una subcarpeta por clase, o carpetas train/ y test/ con una subcarpeta por clase.",
     ),
+    "dataset.cub200": (
+        "Caltech-UCSD Birds 200 (CUB-200, 2010)",
+        "Caltech-UCSD Birds 200 (CUB-200, 2010)",
+    ),
+    "dataset.cub200.desc": (
+        "The assignment's birds (section 4): 200 species, 3,000 training and 3,033 test photos. Give images.tgz and lists.tgz (or their folder), or leave the path empty to download them.",
+        "Los pájaros de la práctica (sección 4): 200 especies, 3.000 fotos de entrenamiento y 3.033 de test. Indica images.tgz y lists.tgz (o su carpeta), o deja la ruta vacía para descargarlos.",
+    ),
+    "dataset.cub200_2011": ("Caltech-UCSD Birds 200-2011", "Caltech-UCSD Birds 200-2011"),
+    "dataset.cub200_2011.desc": (
+        "200 species, 5,994 training and 5,794 test photos: CUB_200_2011.tgz or its folder, or leave the path empty to download it.",
+        "200 especies, 5.994 fotos de entrenamiento y 5.794 de test: CUB_200_2011.tgz o su carpeta, o deja la ruta vacía para descargarlo.",
+    ),
     # Data page
     "data.dataset": ("Dataset", "Conjunto de datos"),
     "data.folder_source": ("Where are the images?", "¿Dónde están las imágenes?"),
@@ -124,6 +141,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "data.image_size_help": (
         "Every image is resized to this height and width.",
         "Cada imagen se redimensiona a este alto y ancho.",
+    ),
+    "data.birds_path": (
+        "Folder or archive on the server (optional)",
+        "Carpeta o archivo del servidor (opcional)",
+    ),
+    "data.birds_path_help": (
+        "The downloaded archives (.tgz) or their extracted folder. Empty: they are looked for, or downloaded, in the app's data folder.",
+        "Los archivos descargados (.tgz) o su carpeta extraída. Vacía: se buscan, o se descargan, en la carpeta de datos de la app.",
+    ),
+    "data.birds_size_help": (
+        "Photos are resized to this height and width; the pretrained networks see 224×224.",
+        "Las fotos se redimensionan a este alto y ancho; las redes preentrenadas ven 224×224.",
     ),
     "data.upload_zip": (
         "Dataset .zip (one folder per class)",
@@ -300,6 +329,38 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Fracción de valores puestos a 0 al entrenar, en [0, 1).",
     ),
     "field.same_as_pool": ("= pool_size", "= pool_size"),
+    "field.name": ("backbone (name)", "red preentrenada (name)"),
+    "field.name.help": (
+        "ResNet50 is the assignment's; MobileNetV2 is about ten times faster on a laptop.",
+        "ResNet50 es la de la práctica; MobileNetV2 es unas diez veces más rápida en un portátil.",
+    ),
+    "field.weights": ("weights", "pesos (weights)"),
+    "field.weights.help": (
+        "'imagenet': pretrained (downloaded on first use, or from CNNAPP_WEIGHTS_DIR); None: random.",
+        "'imagenet': preentrenados (se descargan la primera vez, o de CNNAPP_WEIGHTS_DIR); None: aleatorios.",
+    ),
+    "field.trainable": ("trainable", "entrenable (trainable)"),
+    "field.trainable.help": (
+        "Off: a frozen feature extractor (its features are computed once). On: fine-tuning of the whole network, batch norm kept in inference mode.",
+        "Apagado: extractor de características congelado (se calculan una vez). Encendido: ajuste fino de toda la red, con la batch norm en modo inferencia.",
+    ),
+    "field.trainable_blocks": ("trainable_blocks", "bloques entrenables (trainable_blocks)"),
+    "field.trainable_blocks.help": (
+        "With trainable on: only the top N blocks learn; empty: all of them.",
+        "Con entrenable: solo aprenden los N bloques superiores; vacío: todos.",
+    ),
+    "field.all": ("all", "todos"),
+    "field.none": ("None", "None"),
+    "field.pooling": ("pooling", "agrupación (pooling)"),
+    "field.pooling.help": (
+        "How the last feature map becomes one vector: 'avg' (the assignment's) or 'max'.",
+        "Cómo el último mapa de características se convierte en un vector: 'avg' (la de la práctica) o 'max'.",
+    ),
+    "field.input_size": ("input_size", "tamaño de entrada (input_size)"),
+    "field.input_size.help": (
+        "Images are resized to this inside the model (224 for ImageNet's networks).",
+        "Las imágenes se redimensionan a este tamaño dentro del modelo (224 para las redes de ImageNet).",
+    ),
     "layer.batchnormalization": (
         "Normalises each channel over the batch; learns a scale and a shift.",
         "Normaliza cada canal sobre el lote; aprende una escala y un desplazamiento.",
@@ -383,6 +444,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "train.change_network": ("Change the network", "Cambiar la red"),
     "train.change_dataset": ("Change the dataset", "Cambiar el conjunto"),
+    "train.extract_note": (
+        "This network starts with a frozen backbone: its features are computed once (and cached for next time), then only the head trains, in seconds. As in the assignment's section 4, the last {percent} % of the training images validate.",
+        "Esta red empieza con una red preentrenada congelada: sus características se calculan una vez (y se guardan para la próxima), y luego solo se entrena la cabeza, en segundos. Como en la sección 4 de la práctica, valida el último {percent} % de las imágenes de entrenamiento.",
+    ),
+    "train.extract_augment_note": (
+        "Augmentation or normalisation changes the images the frozen backbone sees, so its features cannot be computed once: it runs on every image of every epoch (slow). Turn them off to train only the head on cached features.",
+        "El aumento de datos o la normalización cambian las imágenes que ve la red congelada, así que sus características no pueden calcularse una sola vez: se ejecuta con cada imagen en cada época (lento). Desactívalos para entrenar solo la cabeza con características guardadas.",
+    ),
     "train.preprocessing": ("Preprocessing", "Preprocesado"),
     "train.settings": ("Training settings", "Ajustes de entrenamiento"),
     "train.label": ("Name of the run", "Nombre de la ejecución"),
@@ -614,6 +683,43 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The model is unsure: no class reaches a probability of 0.5.",
         "El modelo duda: ninguna clase llega a probabilidad 0,5.",
     ),
+    "classify.no_runs": (
+        "No saved runs yet: networks pretrained on ImageNet are ready to use, or train your own.",
+        "Aún no hay ejecuciones guardadas: las redes preentrenadas en ImageNet están listas, o entrena la tuya.",
+    ),
+    "classify.imagenet": (
+        "{network} pretrained on ImageNet (1000 classes, 59 of them birds)",
+        "{network} preentrenada en ImageNet (1000 clases, 59 de ellas pájaros)",
+    ),
+    "classify.imagenet_knows": (
+        "This network knows ImageNet's 1000 classes of everyday objects and animals, 59 of them birds. For bird species of Caltech-UCSD Birds, fine-tune a network on them (the ResNet50 presets on Build).",
+        "Esta red conoce las 1000 clases de ImageNet, objetos y animales cotidianos, 59 de ellas pájaros. Para especies de Caltech-UCSD Birds, ajusta una red con ellas (las redes ResNet50 de Construir).",
+    ),
+    "classify.is_bird": (
+        "Its top class, {label}, is one of ImageNet's bird species.",
+        "Su clase más probable, {label}, es una de las especies de pájaros de ImageNet.",
+    ),
+    "classify.not_bird": (
+        "Its top class, {label}, is not a bird.",
+        "Su clase más probable, {label}, no es un pájaro.",
+    ),
+    "classify.inside": ("Inside the network", "Dentro de la red"),
+    "classify.tab_gradcam": ("Where it looked (Grad-CAM)", "Dónde miró (Grad-CAM)"),
+    "classify.tab_maps": ("Feature maps", "Mapas de características"),
+    "classify.tab_filters": ("First-layer filters", "Filtros de la primera capa"),
+    "classify.gradcam_caption": (
+        "Grad-CAM of {label} ({probability:.0%}): red areas raised this class the most (layer {layer}).",
+        "Grad-CAM de {label} ({probability:.0%}): las zonas rojas son las que más subieron esta clase (capa {layer}).",
+    ),
+    "classify.maps_caption": (
+        "{layer}: {channels} channels of {size} (the first {shown}); bright = strong response.",
+        "{layer}: {channels} canales de {size} (los {shown} primeros); claro = respuesta fuerte.",
+    ),
+    "classify.filters_caption": (
+        "The {count} kernels the first convolution learned, each stretched to the full colour range.",
+        "Los {count} kernels que aprendió la primera convolución, cada uno estirado a todo el rango de color.",
+    ),
+    "classify.explain_failed": ("{error}", "{error}"),
     # Charts
     "chart.metric.loss": ("Loss", "Loss"),
     "chart.metric.accuracy": ("Accuracy", "Accuracy"),

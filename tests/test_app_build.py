@@ -131,3 +131,33 @@ def test_the_network_loads_from_json_and_bad_files_are_refused():
     at.file_uploader(key="w_build_upload").set_value(("bad.json", bad, "application/json")).run()
     assert any("bad.json" in e.value and "filters" in e.value for e in at.error)
     assert spec(at) == json.loads(text)  # the network in the editor is untouched
+
+
+def test_a_backbone_layer_is_edited_with_its_own_widgets():
+    at = open_build()
+    at.selectbox(key="w_build_preset_en").set_value("resnet50_ft_v1").run()
+    table = at.dataframe[0].value
+    assert table["Type"].tolist()[0] == "ResNet50 (ImageNet, trainable)"
+    assert any("keras.applications.ResNet50(include_top=False" in c.value for c in at.code)
+    trainable = next(w for w in at.toggle if (w.key or "").endswith("_0_trainable"))
+    assert trainable.value is True
+    field(at, 0, "trainable_blocks").set_value(2).run()
+    assert spec(at)[0]["trainable_blocks"] == 2
+    assert (
+        at.dataframe[0].value["Type"].tolist()[0] == "ResNet50 (ImageNet, top 2 blocks trainable)"
+    )
+    expected = summarize(spec(at), PROCEDURAL_SHAPE, PROCEDURAL_CLASSES)
+    assert at.metric[0].value == f"{expected.total_params:,}"
+    field(at, 0, "weights").set_value("__none__").run()
+    assert spec(at)[0]["weights"] is None and not at.exception
+    trainable = next(w for w in at.toggle if (w.key or "").endswith("_0_trainable"))
+    trainable.set_value(False).run()  # frozen with trainable_blocks set: explained, not a crash
+    version = at.session_state["network_version"]
+    beside = list(errors_inside(at.main, f"w_layer_{version}_0"))  # under the first layer
+    assert len(beside) == 1 and "trainable_blocks" in beside[0]
+    assert at.selectbox(key="w_build_preset_en").value == ""  # edited: now a custom network
+    trainable = next(w for w in at.toggle if (w.key or "").endswith("_0_trainable"))
+    trainable.set_value(True).run()
+    assert not at.error and at.dataframe[0].value["Type"].tolist()[0] == (
+        "ResNet50 (random weights, top 2 blocks trainable)"
+    )

@@ -15,6 +15,7 @@ from cnnapp.presets import PRESETS, get_preset
 from ui import keys
 from ui.text import t
 
+NONE = "__none__"  # the option standing for None in an optional choice (e.g. weights=None)
 FIELDS_PER_ROW = 3  # a Conv2D's five fields take two rows, so choices stay readable
 CUSTOM = ""  # the preset select's entry for a network that is not (or no longer) a preset
 
@@ -199,6 +200,8 @@ def _field_changed(key: str, index: int, name: str, rectangular: bool) -> None:
     """Copies an edited field into the network before the script runs (so it shows as custom)."""
     layer = st.session_state[keys.SPEC][index]
     value = st.session_state[key]
+    if value == NONE:  # the "None" option of an optional choice
+        value = None
     layer[name] = _parse_size(value, layer.get(name)) if rectangular else value
     _mark_custom()
 
@@ -213,7 +216,16 @@ def _field_widget(field: Field, value, key: str, index: int) -> None:
         "args": (key, index, field.name, rectangular),
     }
     label = t(f"field.{field.name}")
-    if field.kind == "choice":
+    if field.kind == "bool":
+        keys.seed(key, bool(value))
+        st.toggle(label, **common)
+    elif field.kind == "optional_choice":  # e.g. weights: "imagenet" or None
+        options = [*field.choices, NONE]
+        keys.seed(key, NONE if value is None else value)
+        st.selectbox(
+            label, options, format_func=lambda v: t("field.none") if v == NONE else v, **common
+        )
+    elif field.kind == "choice":
         options = list(field.choices)
         if value not in options:
             options.append(value)
@@ -230,12 +242,13 @@ def _field_widget(field: Field, value, key: str, index: int) -> None:
         if isinstance(value, (list, tuple)):
             value = pair(value)[0]
         keys.seed(key, None if value is None else int(value))
+        placeholders = {"optional_size": "field.same_as_pool", "optional_int": "field.all"}
         st.number_input(
             label,
-            min_value=int(field.minimum or 1),
+            min_value=int(field.minimum if field.minimum is not None else 1),
             max_value=int(field.maximum or 4096),
             step=1,
-            placeholder=t("field.same_as_pool") if field.kind == "optional_size" else None,
+            placeholder=t(placeholders[field.kind]) if field.kind in placeholders else None,
             **common,
         )
 
