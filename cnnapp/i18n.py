@@ -142,6 +142,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Every image is resized to this height and width.",
         "Cada imagen se redimensiona a este alto y ancho.",
     ),
+    "data.more_classes": (
+        "The first {shown} of {count} classes.",
+        "Las {shown} primeras de {count} clases.",
+    ),
     "data.birds_path": (
         "Folder or archive on the server (optional)",
         "Carpeta o archivo del servidor (opcional)",

@@ -110,3 +110,32 @@ def test_augmentation_settings_are_shared_with_train_and_previewed():
     at.switch_page("pages/3_Train.py").run()
     assert at.checkbox(key="w_pre_horizontal_flip").value is True
     assert at.slider(key="w_pre_zoom_range").value == 0.2
+
+
+def test_birds_from_the_official_archives_or_a_message_with_the_download(tmp_path, monkeypatch):
+    from test_birds import _images, _layout_2010, _write_tar
+
+    from cnnapp.datasets import birds
+
+    files = _layout_2010(_images(per_class=5))
+    _write_tar(tmp_path / "images.tgz", {k: v for k, v in files.items() if k.startswith("images")})
+    _write_tar(tmp_path / "lists.tgz", {k: v for k, v in files.items() if k.startswith("lists")})
+    at = open_data()
+    at.radio(key="w_data_name_en").set_value("cub200").run()
+    assert at.number_input(key="w_data_birds_size").value == 224  # photos for ImageNet networks
+    at.number_input(key="w_data_birds_size").set_value(48).run()
+    at.text_input(key="w_data_birds_path").set_value(str(tmp_path / "images.tgz")).run()
+    at.button(key="w_data_load").click().run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Classes"] == "3" and metrics(at)["Test images"] == "3"
+    assert any("Cardinal (4)" in str(image.proto) for image in at.image)  # cleaned species names
+    assert at.session_state["dataset_ref"]["image_size"] == 48
+
+    def offline(*args):
+        raise Exception("URL fetch failure: no network")
+
+    monkeypatch.setattr(birds, "_download", offline)
+    at.text_input(key="w_data_birds_path").set_value("").run()
+    at.button(key="w_data_load").click().run()
+    message = " ".join(e.value for e in at.error)
+    assert "visipedia-data/CUB-200/images.tgz" in message and not at.exception

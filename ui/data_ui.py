@@ -16,6 +16,9 @@ from ui.shapes import remember_dataset
 from ui.text import labeller, lang, t
 
 DATASET_IDS = [choice["id"] for choice in DATASET_CHOICES]
+BIRDS = ("cub200", "cub200_2011")  # photos of birds, with an optional path and a larger size
+MAX_CLASSES_SHOWN = 24  # the sample grid shows the first classes only (birds have 200)
+THUMBNAIL = 64  # sample images larger than this are shown at this size
 _CHOICES = {choice["id"]: choice for choice in DATASET_CHOICES}
 
 
@@ -52,6 +55,8 @@ def dataset_choice_ui() -> dict | None:
         if folder is None:
             return None
         ref.update(folder)
+    elif name in BIRDS:
+        ref.update(_birds_ui(saved))
     ref["limit"] = _limit_ui(saved)
     try:
         return normalize_ref(ref)
@@ -96,6 +101,31 @@ def _folder_ui(saved: dict) -> dict | None:
         st.info(t("data.need_folder"))
         return None
     return {"path": path, "test_path": test_path or None, "image_size": int(size)}
+
+
+def _birds_ui(saved: dict) -> dict:
+    """Where Caltech-UCSD Birds is (optional: empty downloads it) and its image size."""
+    p = keys.DATA_WIDGETS
+    same = saved.get("name") in BIRDS
+    cols = st.columns([3, 1])
+    path = (
+        cols[0]
+        .text_input(
+            t("data.birds_path"),
+            key=keys.seed(f"{p}birds_path", (saved.get("path") or "") if same else ""),
+            help=t("data.birds_path_help"),
+        )
+        .strip()
+    )
+    size = cols[1].number_input(
+        t("data.image_size"),
+        min_value=32,
+        max_value=512,
+        step=16,
+        key=keys.seed(f"{p}birds_size", int(saved.get("image_size") or 224) if same else 224),
+        help=t("data.birds_size_help"),
+    )
+    return {"path": path or None, "image_size": int(size)}
 
 
 def _is_upload(ref: dict) -> bool:
@@ -173,13 +203,26 @@ def enlarge(image: np.ndarray, factor: int) -> np.ndarray:
     return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1)
 
 
+def _thumbnail(image: np.ndarray) -> np.ndarray:
+    """A sample image at about `THUMBNAIL` pixels: small ones enlarged, large ones reduced."""
+    size = image.shape[0]
+    if size <= THUMBNAIL:
+        return enlarge(image, max(1, THUMBNAIL // size))
+    from PIL import Image
+
+    return np.asarray(
+        Image.fromarray(image).resize((THUMBNAIL, THUMBNAIL), Image.Resampling.BILINEAR)
+    )
+
+
 def sample_grid_ui(dataset, per_class: int = 8) -> None:
-    """The first `per_class` training images of each class, one row per class."""
-    factor = max(1, 64 // dataset.input_shape[0])
+    """The first `per_class` training images of each class (the first classes), one row each."""
     cols = st.columns(2)
-    for index, name in enumerate(dataset.class_names):
+    for index, name in enumerate(dataset.class_names[:MAX_CLASSES_SHOWN]):
         found = np.flatnonzero(dataset.y_train == index)[:per_class]
         if len(found) == 0:
             continue
-        row = np.concatenate([enlarge(dataset.x_train[i], factor) for i in found], axis=1)
+        row = np.concatenate([_thumbnail(dataset.x_train[i]) for i in found], axis=1)
         cols[index % 2].image(row, caption=f"{name} ({len(found)})")
+    if dataset.num_classes > MAX_CLASSES_SHOWN:
+        st.caption(t("data.more_classes", shown=MAX_CLASSES_SHOWN, count=dataset.num_classes))
