@@ -74,6 +74,16 @@ def make_extract_job_spec(
     }
 
 
+def is_feature_extractor(network: list[dict]) -> bool:
+    """Whether a network starts with a frozen backbone, so its features can be computed once.
+
+    Args:
+        network: a layer spec (not validated here; an invalid one is simply not an extractor).
+    """
+    first = network[0] if network and isinstance(network[0], dict) else {}
+    return first.get("type") == "backbone" and not first.get("trainable", False)
+
+
 def feature_extractor(backbone: dict, input_shape: tuple, seed: int = 42):
     """Raw images of `input_shape` -> pooled backbone features, as a Keras model.
 

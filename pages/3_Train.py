@@ -4,6 +4,7 @@ import streamlit as st
 
 from cnnapp.network import NetworkError, summarize
 from cnnapp.training import make_job_spec
+from cnnapp.transfer import is_feature_extractor, make_extract_job_spec
 from ui import data_ui, job_view, keys, nav, page, resources, settings_ui, t
 from ui.shapes import dataset_shape
 
@@ -44,22 +45,40 @@ def start_job(preprocessing, config) -> str | None:
     if running is not None:  # a second click (or a second tab) never starts a second job
         keys.set_job(running.id)
         return t("train.already_running")
+    network = st.session_state[keys.SPEC]
+    names = {
+        "label": st.session_state[keys.RUN_LABEL].strip(),
+        "network_name": st.session_state[keys.NETWORK_NAME],
+        "owner": keys.owner(),
+    }
     try:
-        spec = make_job_spec(
-            st.session_state[keys.SPEC],
-            st.session_state[keys.DATASET],
-            preprocessing,
-            config,
-            label=st.session_state[keys.RUN_LABEL].strip(),
-            network_name=st.session_state[keys.NETWORK_NAME],
-            owner=keys.owner(),
-        )
+        if _extracts_features(network, preprocessing):
+            spec = make_extract_job_spec(network, st.session_state[keys.DATASET], config, **names)
+        else:
+            dataset = st.session_state[keys.DATASET]
+            spec = make_job_spec(network, dataset, preprocessing, config, **names)
         job_id = resources.executor().submit(spec, keys.owner())
     except (ValueError, RuntimeError) as error:
         return str(error)
     keys.set_job(job_id)
     st.session_state[keys.JOB_DONE_SEEN] = None
     return None
+
+
+def _extracts_features(network, preprocessing) -> bool:
+    """A frozen backbone with no augmentation or normalisation: features once, then the head."""
+    return is_feature_extractor(network) and not (preprocessing.augments or preprocessing.normalize)
+
+
+def transfer_note_ui(preprocessing, config) -> None:
+    """How a network that starts with a frozen backbone will be trained."""
+    if not is_feature_extractor(st.session_state[keys.SPEC]) or isinstance(config, str):
+        return
+    if _extracts_features(st.session_state[keys.SPEC], preprocessing):
+        percent = round(100 * config.validation_split)
+        st.info(t("train.extract_note", percent=percent), icon=":material/bolt:")
+    else:
+        st.warning(t("train.extract_augment_note"), icon=":material/hourglass_top:")
 
 
 def controls_ui(preprocessing, config, can_train: bool) -> None:
@@ -109,6 +128,7 @@ def main() -> None:
     if isinstance(config, str):
         st.error(config)
         can_train = False
+    transfer_note_ui(preprocessing, config)
     controls_ui(preprocessing, config, can_train)
     job_view.job_panel()
 

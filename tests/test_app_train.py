@@ -166,3 +166,25 @@ def test_stop_ends_a_job_and_keeps_the_partial_run():
     assert status.epoch < 50
     at.switch_page("pages/4_Compare.py").run()
     assert len(table(at, "Run")) == 1  # the partial run was saved
+
+
+def test_a_frozen_backbone_trains_its_head_on_features_computed_once():
+    at = open_page("pages/3_Train.py")
+    at.session_state["network_spec"] = [
+        {"type": "backbone", "name": "mobilenet_v2", "weights": None, "input_size": 32},
+        {"type": "dense", "units": 16},
+    ]
+    at.session_state["network_name"] = None
+    at.session_state["dataset_ref"] = {"name": "procedural", "limit": 60, "image_size": 32}
+    at.run()
+    assert any("computed once" in i.value and "last 10 %" in i.value for i in at.info)
+    at.checkbox(key="w_pre_horizontal_flip").check().run()  # augmentation: no feature cache
+    assert any("cannot be computed once" in w.value for w in at.warning)
+    at.checkbox(key="w_pre_horizontal_flip").uncheck().run()
+    at.number_input(key="w_train_epochs").set_value(2).run()
+    at.button(key="w_train_start").click().run()
+    assert not at.exception and not at.error
+    status = resources.executor().status(at.session_state["job_id"], at.session_state["owner"])
+    assert status.kind == "extract"
+    wait_until(at, lambda a: bool(a.success) or bool(a.error))
+    assert at.success[0].value.startswith("Finished in"), [e.value for e in at.error]
