@@ -657,7 +657,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No saved models yet: train one first.",
         "Aún no hay modelos guardados: entrena uno primero.",
     ),
-    "classify.model": ("Model (a saved run)", "Modelo (una ejecución guardada)"),
+    "classify.model": (
+        "Model (a saved run, or a network pretrained on ImageNet)",
+        "Modelo (una ejecución guardada, o una red preentrenada en ImageNet)",
+    ),
     "classify.upload": ("Photo (JPEG, PNG, BMP, WebP or GIF)", "Foto (JPEG, PNG, BMP, WebP o GIF)"),
     "classify.use_camera": ("Use the webcam", "Usar la webcam"),
     "classify.camera": ("Take a photo", "Haz una foto"),

@@ -1,34 +1,15 @@
-"""Classify: a photo (upload or webcam) through a saved model: what it sees, and its top 5."""
+"""Classify: a photo (upload or webcam) through a saved run or a pretrained ImageNet network: its
+top 5, the image as the model sees it, and what the network looked at."""
 
 import streamlit as st
 
 from cnnapp import charts
 from cnnapp.classify import ImageError, load_image, to_model_input, top_k
 from cnnapp.runs import RunNotFound, RunStoreError
-from ui import data_ui, keys, lang, nav, page, plot, resources, t
+from cnnapp.weights import WeightsUnavailableError
+from ui import classify_ui, data_ui, lang, nav, page, plot, t
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "bmp", "webp", "gif"]
-
-
-def model_choice_ui(runs):
-    """The saved run to classify with (the session's own and the command line's)."""
-    titles = {run.run_id: _title(run) for run in runs}
-    saved = st.session_state[keys.CLASSIFY_RUN]
-    keys.seed("w_classify_run", saved if saved in titles else next(iter(titles)))
-    if st.session_state["w_classify_run"] not in titles:
-        st.session_state["w_classify_run"] = next(iter(titles))
-    run_id = st.selectbox(
-        t("classify.model"), list(titles), format_func=titles.get, key="w_classify_run"
-    )
-    st.session_state[keys.CLASSIFY_RUN] = run_id
-    return next(run for run in runs if run.run_id == run_id)
-
-
-def _title(run) -> str:
-    accuracy = run.metrics.get("test_accuracy")
-    score = "" if accuracy is None else f" · test {accuracy:.2f}"
-    when = run.created_at[5:16].replace("T", " ")
-    return f"{run.label or run.config.get('network_name') or run.run_id} · {when}{score}"
 
 
 def photo_ui():
@@ -41,17 +22,16 @@ def photo_ui():
     return None if upload is None else upload.getvalue()
 
 
-def predict(run, image):
-    """The model's top 5 for one image, and the image as the model sees it."""
-    input_shape = run.config.get("input_shape") or [32, 32, 3]
-    x = to_model_input(image, (int(input_shape[0]), int(input_shape[1])))
+def predict(choice, image):
+    """The model's top 5 for one image, the image as the model sees it, the model, its classes."""
     with st.spinner(t("classify.loading_model")):
-        model = resources.model(run.run_id, keys.owner())
+        model, names, size = classify_ui.model_and_size(choice)
+        x = to_model_input(image, size)
         probabilities = model.predict(x, verbose=0)[0]
-    return top_k(probabilities, run.config.get("class_names") or [], k=5), x[0]
+    return top_k(probabilities, names, k=5), x[0], model, names
 
 
-def result_ui(image, seen, top, class_names) -> None:
+def result_ui(choice, image, seen, top, names) -> None:
     left, right = st.columns([1, 2], gap="large")
     with left:
         st.image(image, caption=t("classify.original"), width=280)
@@ -64,37 +44,34 @@ def result_ui(image, seen, top, class_names) -> None:
         frame = charts.top_k_frame(top)
         plot.show(charts.top_k_chart(frame, lang()), "w_classify_chart")
         st.caption(charts.top_k_summary(frame, lang()))
-        st.info(
-            t("classify.only_knows", count=len(class_names), classes=", ".join(class_names)),
-            icon=":material/lightbulb:",
-        )
+        classify_ui.knows_ui(choice, names, top)
         if top and top[0]["probability"] < 0.5:
             st.warning(t("classify.unsure"))
 
 
 def main() -> None:
     page.start("classify.title", __file__)
-    runs = [run for run in resources.run_store().list(keys.owner()) if run.status == "ok"]
+    runs = [run for run in classify_ui.saved_runs() if run.status == "ok"]
     if not runs:
-        st.info(t("classify.no_models"))
+        st.info(t("classify.no_runs"))
         nav.link("train", t("compare.go_train"))
-        return
-    run = model_choice_ui(runs)
-    class_names = [str(name) for name in run.config.get("class_names") or []]
+    choice = classify_ui.model_choice_ui(runs)
     data = photo_ui()
     if data is None:
-        st.caption(t("classify.hint", count=len(class_names)))
+        names = classify_ui.class_names(choice)
+        st.caption(t("classify.hint", count=1000 if names is None else len(names)))
         return
     try:
         image = load_image(data)
-        top, seen = predict(run, image)
+        top, seen, model, names = predict(choice, image)
     except ImageError as error:
         st.error(t("classify.bad_image", error=str(error)), icon=":material/broken_image:")
         return
-    except (RunNotFound, RunStoreError, ValueError) as error:
+    except (RunNotFound, RunStoreError, ValueError, WeightsUnavailableError) as error:
         st.error(t("classify.model_failed", error=str(error)), icon=":material/error:")
         return
-    result_ui(image, seen, top, class_names)
+    result_ui(choice, image, seen, top, names)
+    classify_ui.explain_ui(model, seen.astype("float32"), top)
 
 
 main()

@@ -55,9 +55,15 @@ def open_classify(lang: str = "en") -> AppTest:
     return at
 
 
-def test_without_models_it_says_to_train_first():
+def test_without_runs_the_pretrained_imagenet_networks_are_offered():
     at = open_classify()
-    assert any("No saved models yet" in i.value for i in at.info)
+    assert any("No saved runs yet" in i.value for i in at.info)
+    choice = at.selectbox(key="w_classify_run")
+    assert choice.value == "imagenet:mobilenet_v2"
+    assert choice.options == [
+        "MobileNetV2 pretrained on ImageNet (1000 classes, 59 of them birds)",
+        "ResNet50 pretrained on ImageNet (1000 classes, 59 of them birds)",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +119,57 @@ def test_the_camera_is_an_option(run_id):
     at.run()
     assert not at.exception and not at.error
     assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_inside_a_cnn_run_grad_cam_feature_maps_and_filters(run_id):
+    at = open_classify()
+    at.file_uploader(key="w_classify_upload").set_value(("p.png", photo("PNG"), "image/png"))
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.tabs) == 3
+    captions = " ".join(str(image.proto) for image in at.get("image"))
+    assert "Grad-CAM of" in captions and "layer l03_conv2d" in captions
+    assert "l01_conv2d: 6 channels of 28×28" in captions and "l03_conv2d: 16 channels" in captions
+    assert "The 6 kernels the first convolution learned" in captions
+
+
+def test_imagenet_offline_says_which_file_to_get(monkeypatch, tmp_path):
+    from cnnapp import weights
+
+    def offline(*args):
+        raise Exception("URL fetch failure: no network")
+
+    monkeypatch.setattr(weights, "_download", offline)
+    monkeypatch.setenv("CNNAPP_WEIGHTS_DIR", str(tmp_path))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    at = open_classify()
+    at.selectbox(key="w_classify_run").set_value("imagenet:resnet50").run()
+    at.file_uploader(key="w_classify_upload").set_value(("p.jpg", photo("JPEG"), "image/jpeg"))
+    at.run()
+    assert not at.exception
+    message = at.error[0].value
+    assert (
+        message.startswith("The model could not be used") and "could not be downloaded" in message
+    )
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.mark.skipif(
+    not (SHARED / "weights" / "mobilenet_v2_imagenet.weights.h5").is_file(),
+    reason=f"real weights not found in {SHARED / 'weights'} (development machines only)",
+)
+def test_the_eagle_is_named_by_imagenet_and_grad_cam_shows_it(monkeypatch):
+    monkeypatch.setenv("CNNAPP_WEIGHTS_DIR", str(SHARED / "weights"))
+    at = open_classify()
+    eagle = (SHARED / "birds" / "eagle.jpg").read_bytes()
+    at.file_uploader(key="w_classify_upload").set_value(("eagle.jpg", eagle, "image/jpeg"))
+    at.run()
+    assert not at.exception and not at.error
+    summary = next(c.value for c in at.caption if c.value.startswith("The model says"))
+    assert "bald_eagle" in summary
+    assert any("bald_eagle, is one of ImageNet's bird species" in c.value for c in at.caption)
+    captions = " ".join(str(image.proto) for image in at.get("image"))
+    assert "Grad-CAM of bald_eagle" in captions and "224×224" in captions
+    assert "no convolutional layer of its own" in " ".join(i.value for i in at.info)

@@ -116,3 +116,15 @@ def model(run_id: str, owner: str):
     store = run_store()
     info = store.get(run_id, owner)  # the visibility check, every time
     return _model(str(info.path), (info.path / "model.keras").stat().st_mtime)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def imagenet_classifier(name: str):
+    """A pretrained ImageNet classifier ("mobilenet_v2" or "resnet50"), loaded once per server.
+
+    Raises:
+        WeightsUnavailableError: offline with no weights file (not cached: retried next time).
+    """
+    from cnnapp.imagenet import imagenet_classifier as load
+
+    return load(name)

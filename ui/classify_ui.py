@@ -1,0 +1,153 @@
+"""Classify page widget groups: the model (a saved run or a pretrained ImageNet network), and what
+the network looked at (Grad-CAM, feature maps, first-layer filters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import streamlit as st  # noqa: TID251 - ui/ is the app layer
+
+from cnnapp.backbones import BACKBONES
+from cnnapp.explain import ExplainError
+from cnnapp.imagenet import IMAGENET_MODELS, IMAGENET_SIZE, is_bird
+from ui import data_ui, keys, resources
+from ui.text import t
+
+IMAGENET_PREFIX = "imagenet:"  # choices "imagenet:mobilenet_v2", "imagenet:resnet50"
+
+
+@dataclass
+class Choice:
+    """What classifies: a saved run (`run`) or a pretrained ImageNet network (`imagenet`)."""
+
+    run: Any = None  # a RunInfo
+    imagenet: str | None = None  # "mobilenet_v2" or "resnet50"
+
+
+def saved_runs() -> list:
+    """The runs this session may classify with: its own and the command line's."""
+    return resources.run_store().list(keys.owner())
+
+
+def model_choice_ui(runs) -> Choice:
+    """The session's and the command line's runs first, then the pretrained ImageNet networks."""
+    titles = {run.run_id: _title(run) for run in runs}
+    for name in IMAGENET_MODELS:
+        titles[IMAGENET_PREFIX + name] = t("classify.imagenet", network=BACKBONES[name].label)
+    saved = st.session_state[keys.CLASSIFY_RUN]
+    keys.seed("w_classify_run", saved if saved in titles else next(iter(titles)))
+    if st.session_state["w_classify_run"] not in titles:
+        st.session_state["w_classify_run"] = next(iter(titles))
+    chosen = st.selectbox(
+        t("classify.model"), list(titles), format_func=titles.get, key="w_classify_run"
+    )
+    st.session_state[keys.CLASSIFY_RUN] = chosen
+    if chosen.startswith(IMAGENET_PREFIX):
+        return Choice(imagenet=chosen.removeprefix(IMAGENET_PREFIX))
+    return Choice(run=next(run for run in runs if run.run_id == chosen))
+
+
+def _title(run) -> str:
+    accuracy = run.metrics.get("test_accuracy")
+    score = "" if accuracy is None else f" · test {accuracy:.2f}"
+    when = run.created_at[5:16].replace("T", " ")
+    return f"{run.label or run.config.get('network_name') or run.run_id} · {when}{score}"
+
+
+def class_names(choice: Choice) -> list[str] | None:
+    """The run's class names; None for ImageNet (its 1000 labels are loaded with the model)."""
+    if choice.imagenet:
+        return None
+    return [str(name) for name in choice.run.config.get("class_names") or []]
+
+
+def model_and_size(choice: Choice) -> tuple[Any, list[str], tuple[int, int]]:
+    """The Keras model, its class names and its input size (loads the model: imports Keras).
+
+    Raises:
+        WeightsUnavailableError: ImageNet weights offline with no local file.
+        RunNotFound, RunStoreError, ValueError: as `RunStore.load_model`.
+    """
+    if choice.imagenet:
+        classifier = resources.imagenet_classifier(choice.imagenet)
+        return classifier.model, classifier.class_names, (IMAGENET_SIZE, IMAGENET_SIZE)
+    shape = choice.run.config.get("input_shape") or [32, 32, 3]
+    model = resources.model(choice.run.run_id, keys.owner())
+    return model, class_names(choice) or [], (int(shape[0]), int(shape[1]))
+
+
+def knows_ui(choice: Choice, names: list[str], top: list[dict]) -> None:
+    """What the model can answer: a run's classes, or ImageNet's (and whether it saw a bird)."""
+    if choice.imagenet:
+        st.info(t("classify.imagenet_knows"), icon=":material/lightbulb:")
+        if top:
+            key = "classify.is_bird" if is_bird(top[0]["index"]) else "classify.not_bird"
+            st.caption(t(key, label=top[0]["label"]))
+        return
+    st.info(
+        t("classify.only_knows", count=len(names), classes=", ".join(names)),
+        icon=":material/lightbulb:",
+    )
+
+
+def _shown(image: np.ndarray) -> np.ndarray:
+    """Small model inputs enlarged (sharp) so they are visible."""
+    return data_ui.enlarge(image, max(1, 224 // image.shape[0]))
+
+
+def explain_ui(model, seen: np.ndarray, top: list[dict]) -> None:
+    """Grad-CAM of the top class, feature maps and first-layer filters, in three tabs."""
+    from cnnapp import explain
+
+    st.subheader(t("classify.inside"))
+    tabs = st.tabs([t("classify.tab_gradcam"), t("classify.tab_maps"), t("classify.tab_filters")])
+    with tabs[0]:
+        try:
+            cam = explain.grad_cam(model, seen)
+        except ExplainError as error:
+            st.info(t("classify.explain_failed", error=str(error)))
+        else:
+            label = top[0]["label"] if top and top[0]["index"] == cam.class_index else ""
+            st.image(
+                _shown(explain.overlay(seen, cam.heatmap)),
+                caption=t(
+                    "classify.gradcam_caption",
+                    label=label or cam.class_index,
+                    probability=cam.probability,
+                    layer=cam.layer,
+                ),
+            )
+    with tabs[1]:
+        _feature_maps_ui(explain, model, seen)
+    with tabs[2]:
+        try:
+            filters = explain.first_layer_filters(model)
+        except ExplainError as error:
+            st.info(t("classify.explain_failed", error=str(error)))
+        else:
+            count = int(model.get_layer(explain.conv_layers(model)[0].name).kernel.shape[-1])
+            st.image(filters, caption=t("classify.filters_caption", count=count))
+
+
+def _feature_maps_ui(explain, model, seen: np.ndarray, max_maps: int = 32) -> None:
+    try:
+        maps = explain.feature_maps(model, seen, max_maps=max_maps)
+    except ExplainError as error:
+        st.info(t("classify.explain_failed", error=str(error)))
+        return
+    for item in maps:
+        height, width, channels = item["shape"]
+        grid = item["grid"]
+        factor = max(1, 320 // max(grid.shape))
+        st.image(
+            data_ui.enlarge(grid, factor),
+            caption=t(
+                "classify.maps_caption",
+                layer=item["layer"],
+                channels=channels,
+                size=f"{height}×{width}",
+                shown=min(channels, max_maps),
+            ),
+        )
