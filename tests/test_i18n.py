@@ -14,7 +14,7 @@ UI_FILES = [
     ROOT / "app.py",
     *sorted((ROOT / "pages").glob("*.py")),
     *sorted((ROOT / "ui").glob("*.py")),
-    ROOT / "cnnapp" / "charts.py",
+    *sorted((ROOT / "cnnapp" / "charts").glob("*.py")),
     ROOT / "cnnapp" / "report.py",
 ]
 
