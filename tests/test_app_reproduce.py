@@ -72,3 +72,17 @@ def test_a_scaled_down_table_runs_as_jobs_and_fills_in_our_figures():
     assert any(c.value.startswith("1 of 1 rows done") for c in at.caption)
     status = resources.executor().status(jobs["t2-1"], at.session_state["owner"])
     assert status.result["metrics"]["epochs_run"] == 1
+
+
+def test_the_transfer_tables_show_their_networks_and_epochs():
+    at = open_reproduce()
+    at.selectbox(key="w_repro_table").set_value("11").run()
+    frame = results(at)
+    assert list(frame["Epochs (assignment)"]) == [20, 20, 20, 14, 28]
+    assert list(frame["Network"])[:3] == [
+        "ResNet50 extractor V1",
+        "ResNet50 extractor V2",
+        "ResNet50 extractor V3",
+    ]
+    at.selectbox(key="w_repro_table").set_value("13").run()
+    assert set(results(at)["Network"]) == {"ResNet50 fine-tuned V2"}
