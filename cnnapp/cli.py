@@ -17,7 +17,8 @@ from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.network import NetworkError, spec_from_json, summarize
 from cnnapp.presets import PRESETS, get_preset
 
-BUILTIN_DATA = {"procedural", "cifar100_25", "cifar10"}
+BUILTIN_DATA = {"procedural", "cifar100_25", "cifar10", "cub200", "cub200_2011"}
+BIRDS = ("cub200", "cub200_2011")  # also "cub200:PATH" for the archives or folder at PATH
 TABLE_COLUMNS = [
     ("number", "#"),
     ("type", "Layer type"),
@@ -51,10 +52,18 @@ def format_table(headers: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def dataset_ref(data: str, test_data: str | None, image_size: int, limit: int | None) -> dict:
-    """`--data` as a dataset reference: a built-in name, or a folder/zip path."""
+def dataset_ref(
+    data: str, test_data: str | None, image_size: int | None, limit: int | None
+) -> dict:
+    """`--data` as a dataset reference: a built-in name, `cub200:PATH`, or a folder/zip path.
+
+    `image_size` None keeps the dataset's default (32; 224 for the birds).
+    """
+    name, _, where = data.partition(":")
     if data in BUILTIN_DATA:
         ref = {"name": data}
+    elif name in BIRDS and where:
+        ref = {"name": name, "path": str(Path(where).expanduser().resolve())}
     else:
         path = Path(data).expanduser()
         if not path.exists():
@@ -65,7 +74,8 @@ def dataset_ref(data: str, test_data: str | None, image_size: int, limit: int | 
         ref = {"name": "folder", "path": str(path.resolve())}
     if test_data:
         ref["test_path"] = str(Path(test_data).expanduser().resolve())
-    ref["image_size"] = image_size
+    if image_size:
+        ref["image_size"] = image_size
     if limit:
         ref["limit"] = limit
     return ref
@@ -176,21 +186,20 @@ RESULT_HEADERS = ["train loss", "train acc", "val loss", "val acc", "test acc"]
 def cmd_train(args) -> int:
     from cnnapp.jobs import LocalExecutor
     from cnnapp.training import make_job_spec
+    from cnnapp.transfer import is_feature_extractor, make_extract_job_spec
 
     if args.spec:
         network, name = spec_from_json(Path(args.spec).read_text()), Path(args.spec).stem
     else:
         network, name = get_preset(args.preset), PRESETS[args.preset].name
     ref = dataset_ref(args.data, args.test_data, args.image_size, args.limit)
-    spec = make_job_spec(
-        network,
-        ref,
-        _preprocessing_from(args),
-        _config_from(args),
-        label=args.label or name,
-        network_name=name,
-        owner="cli",
-    )
+    preprocessing, names = _preprocessing_from(args), {"label": args.label or name}
+    names.update(network_name=name, owner="cli")
+    if is_feature_extractor(network) and not (preprocessing.augments or preprocessing.normalize):
+        # A frozen backbone: features computed once (and cached), then only the head trains.
+        spec = make_extract_job_spec(network, ref, _config_from(args), **names)
+    else:
+        spec = make_job_spec(network, ref, preprocessing, _config_from(args), **names)
     executor = LocalExecutor(max_jobs=1)
     try:
         job_id = executor.submit(spec, "cli")
@@ -261,7 +270,7 @@ def cmd_reproduce(args) -> int:
     from cnnapp.recipes import get_table
 
     table = get_table(args.table)
-    data = dataset_ref(args.data, None, 32, None) if args.data else None
+    data = dataset_ref(args.data, None, None, None) if args.data else None
     specs = [
         r.job_spec("cli", epochs=args.epochs, limit=args.limit, dataset=data) for r in table.recipes
     ]
@@ -322,12 +331,15 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data",
         default="procedural",
-        help="procedural, cifar100_25, cifar10, or a folder/.zip of class folders",
+        help="procedural, cifar100_25, cifar10, cub200[:PATH], cub200_2011[:PATH], or a "
+        "folder/.zip of class folders",
     )
     p.add_argument(
         "--test-data", help="another folder/.zip whose accuracy is reported as test accuracy"
     )
-    p.add_argument("--image-size", type=int, default=32, help="folder images are resized to this")
+    p.add_argument(
+        "--image-size", type=int, help="images are resized to this (default 32; birds 224)"
+    )
     p.add_argument("--limit", type=int, help="use at most this many training images (quick runs)")
     p.add_argument("--label", help="a name for the run")
     for flag, kind, help_ in [
@@ -368,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_runs)
     p = sub.add_parser("reproduce", help="run a results table of the assignment")
-    p.add_argument("table", help="2, 3, 4, 5, mired, 7 or 9")
+    p.add_argument("table", help="2, 3, 4, 5, mired, 7, 9, 10, 11, 12 or 13")
     p.add_argument("--epochs", type=int, help="fewer epochs than the assignment, for a demo")
     p.add_argument("--limit", type=int, help="at most this many training images")
     p.add_argument("--data", help="another dataset than the recipe's (e.g. procedural)")

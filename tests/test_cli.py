@@ -82,3 +82,9 @@ def test_reproduce_prints_our_figures_beside_the_assignments():
     assert "validation_split=0.1 + normalización" in done.stdout
     assert done.stdout.count("assignment") == 2 and done.stdout.count("ours (completed)") == 2
     assert "0.3776" in done.stdout  # the assignment's test accuracy for the normalised row
+
+
+def test_dataset_ref_for_the_birds(tmp_path):
+    assert dataset_ref("cub200", None, None, None) == {"name": "cub200"}  # 224×224 by default
+    ref = dataset_ref(f"cub200_2011:{tmp_path}", None, None, 50)
+    assert ref == {"name": "cub200_2011", "path": str(tmp_path), "limit": 50}
