@@ -41,8 +41,18 @@ def _photos(tmp_path: Path) -> list[str]:
     return [str(red), str(broken), str(blue)]
 
 
-def _transfer_run() -> str:
-    """A saved run whose model holds CNN Lab's own backbone layers."""
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def run_id(models_dir, monkeypatch) -> str:
+    """A saved run (made once per module) whose model holds CNN Lab's own backbone layers."""
+    monkeypatch.setenv("CNNAPP_MODELS_DIR", str(models_dir))
+    existing = RunStore().list()
+    if existing:
+        return existing[0].run_id
     keras.utils.set_random_seed(0)
     spec = [
         {"type": "backbone", "name": "mobilenet_v2", "weights": None, "input_size": 32},
@@ -53,8 +63,7 @@ def _transfer_run() -> str:
     return RunStore().save(model=model, spec=spec, config=config, history={}, metrics={})
 
 
-def test_a_saved_run_classifies_in_a_fresh_process_and_bad_files_get_one_line(tmp_path):
-    run_id = _transfer_run()
+def test_a_saved_run_classifies_in_a_fresh_process_and_bad_files_get_one_line(tmp_path, run_id):
     done = _cli(*_photos(tmp_path), "--model", run_id, "--top", "2", "--json")
     assert done.returncode == 1, done.stderr  # one file could not be read
     lines = [json.loads(line) for line in done.stdout.splitlines()]
@@ -69,11 +78,10 @@ def test_a_saved_run_classifies_in_a_fresh_process_and_bad_files_get_one_line(tm
         )
 
 
-def test_text_output_and_model_errors(tmp_path, capsys, monkeypatch):
+def test_text_output_and_model_errors(tmp_path, capsys, monkeypatch, run_id):
     from cnnapp import weights
 
     photos = _photos(tmp_path)
-    run_id = _transfer_run()
     assert main(["classify", photos[0], "--model", run_id, "--top", "3"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(photos[0]) and "  1. " in out and "  3. " in out and "%" in out
@@ -101,21 +109,12 @@ def test_text_output_and_model_errors(tmp_path, capsys, monkeypatch):
     not (SHARED_DATA / "weights" / "mobilenet_v2_imagenet.weights.h5").is_file(),
     reason=f"real weights not found in {SHARED_DATA / 'weights'} (development machines only)",
 )
-def test_imagenet_labels_for_real_bird_photos(tmp_path):
+def test_imagenet_labels_for_real_bird_photos(tmp_path, capsys, monkeypatch):
     birds = SHARED_DATA / "birds"
-    done = _cli(
-        str(birds / "eagle.jpg"),
-        str(birds / "chickadee.bmp"),
-        str(tmp_path / "missing.jpg"),
-        "--model",
-        "mobilenet_v2",
-        "--top",
-        "3",
-        "--json",
-        CNNAPP_WEIGHTS_DIR=str(SHARED_DATA / "weights"),
-    )
-    assert done.returncode == 1, done.stderr
-    eagle, chickadee, missing = (json.loads(line) for line in done.stdout.splitlines())
+    monkeypatch.setenv("CNNAPP_WEIGHTS_DIR", str(SHARED_DATA / "weights"))
+    images = [str(birds / "eagle.jpg"), str(birds / "chickadee.bmp"), str(tmp_path / "missing.jpg")]
+    assert main(["classify", *images, "--model", "mobilenet_v2", "--top", "3", "--json"]) == 1
+    eagle, chickadee, missing = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert eagle["top"][0] == {**eagle["top"][0], "label": "bald_eagle", "index": 22}
     assert "chickadee" in [entry["label"] for entry in chickadee["top"]]
-    assert missing == {"image": str(tmp_path / "missing.jpg"), "error": missing["error"]}
+    assert missing == {"image": images[2], "error": missing["error"]}
