@@ -118,6 +118,7 @@ def explain_ui(model, seen: np.ndarray, top: list[dict]) -> None:
                     probability=cam.probability,
                     layer=cam.layer,
                 ),
+                width=360,
             )
     with tabs[1]:
         _feature_maps_ui(explain, model, seen)
