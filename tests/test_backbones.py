@@ -202,3 +202,24 @@ def test_keras_code_shows_the_application():
     code = keras_code(get_preset("resnet50_ft_v1"), (224, 224, 3), 200)
     assert 'keras.applications.ResNet50(include_top=False, weights="imagenet"' in code
     assert "preprocess_input" in code and "24,739,400 parameters" in code
+
+
+@pytest.mark.slow
+def test_fine_tuning_runs_through_run_job_and_the_run_reloads():
+    """The whole path of tables 12-13, scaled down: a trainable backbone is the spec's first layer."""
+    from cnnapp.datasets import load_dataset
+    from cnnapp.runs import RunStore
+    from cnnapp.training import make_job_spec, run_job
+
+    network = [backbone(trainable=True, trainable_blocks=3), {"type": "dense", "units": 16}]
+    data = {"name": "procedural", "limit": 60}
+    spec = make_job_spec(network, data, Preprocessing(normalize=True), {"epochs": 1})
+    result = run_job(spec, lambda event: None, lambda: False)
+    assert result["status"] == "completed"
+    model = RunStore().load_model(result["run_id"])
+    dataset = load_dataset(data)
+    predicted = np.asarray(model(dataset.x_test.astype("float32"))).argmax(axis=1)
+    assert float(np.mean(predicted == dataset.y_test)) == pytest.approx(
+        result["metrics"]["test_accuracy"]
+    )
+    assert model.get_layer("l01_backbone").trainable_blocks == 3
