@@ -94,8 +94,10 @@ def test_cub200_from_the_two_official_archives_and_a_folder(tmp_path):
     _write_tar(tmp_path / "lists.tgz", {k: v for k, v in files.items() if k.startswith("lists")})
     from_archive = load_birds("cub200", tmp_path / "images.tgz", image_size=16)
     _check(from_archive, "cub200", 9, 3)
+    _write_tar(tmp_path / "CUB_200_2011.tgz", _layout_2011(_images(per_class=2)))  # both here
     from_folder_of_archives = load_birds("cub200", tmp_path, image_size=16)
     np.testing.assert_array_equal(from_folder_of_archives.y_train, from_archive.y_train)
+    assert len(load_birds("cub200_2011", tmp_path, image_size=16).x_train) == 3
     extracted = _write_folder(tmp_path / "extracted", files)
     from_folder = load_birds("cub200", extracted, image_size=16)
     _check(from_folder, "cub200", 9, 3)

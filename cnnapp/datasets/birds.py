@@ -127,8 +127,8 @@ def _wrong_layout(name: str, sources: list[Source], where: object) -> ValueError
     return None
 
 
-def _source_paths(path: Path) -> list[Path]:
-    """The folder or archives that hold the dataset at `path`."""
+def _source_paths(name: str, path: Path) -> list[Path]:
+    """The folder or archives that hold dataset `name` at `path`."""
     if path.is_file():
         paths = [path]
         if path.name.lower() == "images.tgz" and (path.parent / "lists.tgz").is_file():
@@ -136,7 +136,8 @@ def _source_paths(path: Path) -> list[Path]:
         return paths
     archives = sorted(p for p in path.iterdir() if p.is_file() and is_tar_name(p.name))
     if archives and not (path / "images").is_dir():
-        return archives
+        official = [p for p in archives if p.name in DOWNLOADS[name]]  # both editions may be here
+        return official or archives
     return [path]
 
 
@@ -248,7 +249,7 @@ def load_birds(
     path = Path(path).expanduser() if path else _default_path(name, progress)
     if not path.exists():
         raise ValueError(f"{path} does not exist; give the folder or archive of {TITLES[name]}.")
-    paths = _source_paths(path)
+    paths = _source_paths(name, path)
     key = [name, [fingerprint(p) for p in paths], image_size, limit]
     cache_path = cache.file_for("birds", key)
     hit = cache.load(cache_path)
