@@ -47,6 +47,8 @@ def _features(spec, dataset, backbone, config, report, should_stop):
 
     Returns `(None, None, None)` when stopped.
     """
+    from cnnapp.datasets import normalize_ref
+
     holder: dict[str, Any] = {}
 
     def extractor():
@@ -58,7 +60,7 @@ def _features(spec, dataset, backbone, config, report, should_stop):
     for split, images in [("train", dataset.x_train), ("test", dataset.x_test)]:
         if images is None or len(images) == 0:
             continue
-        key = cache_key(spec["dataset"], split, images, backbone, config.seed)
+        key = cache_key(normalize_ref(spec["dataset"]), split, images, backbone, config.seed)
         progress = _progress(report, split, time.monotonic())
         features, hit = cached_features(key, images, extractor, progress, should_stop)
         if features is None:
