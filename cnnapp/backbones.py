@@ -6,7 +6,8 @@ A backbone layer is plain data like any other layer:
      "trainable_blocks": None, "pooling": "avg", "input_size": 224}
 
 - `name`: "resnet50" (the assignment's, 2048 features) or "mobilenet_v2" (1280 features, a tenth
-  of the parameters; about three times faster on a 2-core CPU: 14-18 against 5-6 images/s).
+  of the parameters; several times faster on a CPU: 14-74 against 5-10 images/s measured on a
+  shared 2-core machine).
 - `weights`: "imagenet" (see `cnnapp.weights` for where they come from) or `None` (random).
 - `trainable`: False freezes the whole backbone (feature extraction); True fine-tunes it.
 - `trainable_blocks`: with `trainable`, only the top N blocks learn (ResNet50 has 16 residual

@@ -335,8 +335,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.same_as_pool": ("= pool_size", "= pool_size"),
     "field.name": ("backbone (name)", "red preentrenada (name)"),
     "field.name.help": (
-        "ResNet50 is the assignment's; MobileNetV2 is smaller and about three times faster on a laptop CPU.",
-        "ResNet50 es la de la práctica; MobileNetV2 es más pequeña y unas tres veces más rápida en la CPU de un portátil.",
+        "ResNet50 is the assignment's; MobileNetV2 is smaller and several times faster on a laptop CPU.",
+        "ResNet50 es la de la práctica; MobileNetV2 es más pequeña y varias veces más rápida en la CPU de un portátil.",
     ),
     "field.weights": ("weights", "pesos (weights)"),
     "field.weights.help": (

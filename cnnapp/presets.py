@@ -226,8 +226,8 @@ _PRESETS += [
         "mobilenet_v2_fe",
         "MobileNetV2 extractor",
         "4 (a faster backbone)",
-        "MobileNetV2 (ImageNet, frozen): 1280 features, about three times faster than ResNet50 "
-        "on a laptop CPU; then Dense 512, Dropout 0.5, Dense 256, Dropout 0.5 and the softmax.",
+        "MobileNetV2 (ImageNet, frozen): 1280 features, several times faster than ResNet50 on "
+        "a laptop CPU; then Dense 512, Dropout 0.5, Dense 256, Dropout 0.5 and the softmax.",
         (backbone("mobilenet_v2"), *_HEAD_V3),
     ),
 ]
