@@ -1,0 +1,12 @@
+"""Every visible text of the app, `key: (English, Spanish)`, one module per part of the app."""
+
+from cnnapp.texts import app, build, charts, classify, data, results, train
+
+_PARTS = (app, data, build, train, results, classify, charts)
+
+TEXTS: dict[str, tuple[str, str]] = {}
+for _part in _PARTS:
+    _clash = set(TEXTS) & set(_part.TEXTS)
+    if _clash:  # a key defined twice would silently shadow the first
+        raise RuntimeError(f"text keys defined twice: {sorted(_clash)}")
+    TEXTS.update(_part.TEXTS)

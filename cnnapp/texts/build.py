@@ -1,0 +1,142 @@
+"""The Build page: presets, layer widgets and the layer table. `key: (English, Spanish)`."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "build.title": ("Build a network", "Construye una red"),
+    "field.filters": ("filters", "filtros (filters)"),
+    "field.filters.help": (
+        "Output channels: how many patterns the layer learns.",
+        "Canales de salida: cuántos patrones aprende la capa.",
+    ),
+    "field.kernel_size": ("kernel_size", "tamaño del kernel (kernel_size)"),
+    "field.kernel_size.help": (
+        "Height and width of the kernel (type 3x5 for a rectangle).",
+        "Alto y ancho del kernel (escribe 3x5 para un rectángulo).",
+    ),
+    "field.strides": ("strides", "paso (strides)"),
+    "field.strides.help": (
+        "Step of the window; empty means the window's size.",
+        "Paso de la ventana; vacío significa el tamaño de la ventana.",
+    ),
+    "field.padding": ("padding", "relleno (padding)"),
+    "field.padding.help": (
+        "'same' keeps the size; 'valid' shrinks it.",
+        "'same' conserva el tamaño; 'valid' lo reduce.",
+    ),
+    "field.activation": ("activation", "activación (activation)"),
+    "field.activation.help": (
+        "Applied after the layer ('linear' means none).",
+        "Se aplica tras la capa ('linear' significa ninguna).",
+    ),
+    "field.pool_size": ("pool_size", "ventana (pool_size)"),
+    "field.pool_size.help": (
+        "Window size: 2 halves height and width.",
+        "Tamaño de la ventana: 2 divide alto y ancho entre dos.",
+    ),
+    "field.units": ("units", "neuronas (units)"),
+    "field.units.help": (
+        "Output size of the fully connected layer.",
+        "Tamaño de salida de la capa densa.",
+    ),
+    "field.rate": ("rate", "tasa (rate)"),
+    "field.rate.help": (
+        "Fraction of values set to 0 while training, in [0, 1).",
+        "Fracción de valores puestos a 0 al entrenar, en [0, 1).",
+    ),
+    "field.same_as_pool": ("= pool_size", "= pool_size"),
+    "field.name": ("backbone (name)", "red preentrenada (name)"),
+    "field.name.help": (
+        "ResNet50 is the assignment's; MobileNetV2 is smaller and several times faster on a laptop CPU.",
+        "ResNet50 es la de la práctica; MobileNetV2 es más pequeña y varias veces más rápida en la CPU de un portátil.",
+    ),
+    "field.weights": ("weights", "pesos (weights)"),
+    "field.weights.help": (
+        "'imagenet': pretrained (downloaded on first use, or from CNNAPP_WEIGHTS_DIR); None: random.",
+        "'imagenet': preentrenados (se descargan la primera vez, o de CNNAPP_WEIGHTS_DIR); None: aleatorios.",
+    ),
+    "field.trainable": ("trainable", "entrenable (trainable)"),
+    "field.trainable.help": (
+        "Off: a frozen feature extractor (its features are computed once). On: fine-tuning of the whole network, batch norm kept in inference mode.",
+        "Apagado: extractor de características congelado (se calculan una vez). Encendido: ajuste fino de toda la red, con la batch norm en modo inferencia.",
+    ),
+    "field.trainable_blocks": ("trainable_blocks", "bloques entrenables (trainable_blocks)"),
+    "field.trainable_blocks.help": (
+        "With trainable on: only the top N blocks learn; empty: all of them.",
+        "Con entrenable: solo aprenden los N bloques superiores; vacío: todos.",
+    ),
+    "field.all": ("all", "todos"),
+    "field.none": ("None", "None"),
+    "field.pooling": ("pooling", "agrupación (pooling)"),
+    "field.pooling.help": (
+        "How the last feature map becomes one vector: 'avg' (the assignment's) or 'max'.",
+        "Cómo el último mapa de características se convierte en un vector: 'avg' (la de la práctica) o 'max'.",
+    ),
+    "field.input_size": ("input_size", "tamaño de entrada (input_size)"),
+    "field.input_size.help": (
+        "Images are resized to this inside the model (224 for ImageNet's networks).",
+        "Las imágenes se redimensionan a este tamaño dentro del modelo (224 para las redes de ImageNet).",
+    ),
+    "layer.batchnormalization": (
+        "Normalises each channel over the batch; learns a scale and a shift.",
+        "Normaliza cada canal sobre el lote; aprende una escala y un desplazamiento.",
+    ),
+    "layer.flatten": (
+        "Turns the height×width×channels tensor into one vector.",
+        "Convierte el tensor alto×ancho×canales en un vector.",
+    ),
+    "layer.globalaveragepooling2d": (
+        "Averages each channel over the whole image.",
+        "Promedia cada canal sobre toda la imagen.",
+    ),
+    "table.number": ("Layer", "Capa"),
+    "table.type": ("Type", "Tipo"),
+    "table.kernel_size": ("Kernel size", "Tamaño kernel"),
+    "table.input_size": ("Input size", "Tamaño entrada"),
+    "table.output_size": ("Output size", "Tamaño salida"),
+    "table.input_channels": ("Input channels", "Canales entrada"),
+    "table.output_channels": ("Output channels", "Canales salida"),
+    "table.dropout_rate": ("Dropout rate", "Tasa dropout"),
+    "table.params": ("Parameters", "Parámetros"),
+    "build.shape_caption": (
+        "For images of {shape} and {classes} classes (the chosen dataset).",
+        "Para imágenes de {shape} y {classes} clases (el conjunto elegido).",
+    ),
+    "build.shape_assumed": (
+        "For images of {shape}; {classes} classes assumed until the dataset is loaded on Data.",
+        "Para imágenes de {shape}; se suponen {classes} clases hasta cargar el conjunto en Datos.",
+    ),
+    "build.preset": ("Start from a network of the assignment", "Parte de una red de la práctica"),
+    "build.preset_help": (
+        "Choosing one replaces the layers below.",
+        "Elegir una reemplaza las capas de abajo.",
+    ),
+    "build.custom": ("Custom (your own layers)", "Personalizada (tus capas)"),
+    "build.preset_caption": ("Section {section}.", "Sección {section}."),
+    "build.load_json": ("Load a network saved as JSON", "Cargar una red guardada en JSON"),
+    "build.load_failed": (
+        "{name} is not a network this app can use: {error}",
+        "{name} no es una red que esta aplicación pueda usar: {error}",
+    ),
+    "build.layers": ("Layers", "Capas"),
+    "build.table": ("Layer table", "Tabla de capas"),
+    "build.empty": (
+        "No layers yet: add one below, or pick a preset.",
+        "Aún no hay capas: añade una abajo o elige una red.",
+    ),
+    "build.add_type": ("Layer type", "Tipo de capa"),
+    "build.add_position": ("Position", "Posición"),
+    "build.add": ("Add layer", "Añadir capa"),
+    "build.move_up": ("Move up", "Subir"),
+    "build.move_down": ("Move down", "Bajar"),
+    "build.remove": ("Remove", "Quitar"),
+    "build.invalid": ("This network is impossible: {error}", "Esta red es imposible: {error}"),
+    "build.cannot_train": (
+        "It cannot be trained until this is fixed.",
+        "No se puede entrenar hasta corregirlo.",
+    ),
+    "build.total_params": ("Parameters", "Parámetros"),
+    "build.trainable": ("Trainable", "Entrenables"),
+    "build.non_trainable": ("Non-trainable", "No entrenables"),
+    "build.save_json": ("Save the network (JSON)", "Guardar la red (JSON)"),
+    "build.keras_code": ("The same network in Keras code", "La misma red en código Keras"),
+    "build.go_train": ("Train this network", "Entrenar esta red"),
+}

@@ -1,0 +1,93 @@
+"""Chart titles, axes and one-line summaries. `key: (English, Spanish)`."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "chart.svg": ("SVG", "SVG"),
+    "chart.metric.loss": ("Loss", "Loss"),
+    "chart.metric.accuracy": ("Accuracy", "Accuracy"),
+    "chart.metric.train_loss": ("Train loss", "Loss train"),
+    "chart.metric.train_accuracy": ("Train accuracy", "Accuracy train"),
+    "chart.metric.val_loss": ("Validation loss", "Loss validación"),
+    "chart.metric.val_accuracy": ("Validation accuracy", "Accuracy validación"),
+    "chart.metric.test_accuracy": ("Test accuracy", "Accuracy test"),
+    "chart.split.train": ("Train", "Entrenamiento"),
+    "chart.split.validation": ("Validation", "Validación"),
+    "chart.split.test": ("Test", "Test"),
+    "chart.within_epoch": (" (within epoch)", " (dentro de la época)"),
+    "chart.best_epoch": ("best epoch", "mejor época"),
+    "chart.source.assignment": ("Assignment", "Práctica"),
+    "chart.source.ours": ("Ours", "Nuestra"),
+    "chart.stage.raw": ("Raw pixels (÷ 255)", "Píxeles originales (÷ 255)"),
+    "chart.stage.normalized": ("After normalisation", "Tras normalizar"),
+    "chart.axis.epoch": ("Epoch", "Época"),
+    "chart.axis.series": ("Series", "Serie"),
+    "chart.axis.run": ("Run", "Ejecución"),
+    "chart.axis.split": ("Set", "Conjunto"),
+    "chart.axis.class": ("Class", "Clase"),
+    "chart.axis.test_accuracy": ("Test accuracy", "Accuracy test"),
+    "chart.axis.predicted": ("Predicted class", "Clase predicha"),
+    "chart.axis.true": ("True class", "Clase real"),
+    "chart.axis.share": ("Share of the class", "Fracción de la clase"),
+    "chart.axis.probability": ("Probability", "Probabilidad"),
+    "chart.axis.images": ("Images", "Imágenes"),
+    "chart.axis.pixel_raw": ("Pixel value (0–1)", "Valor del píxel (0–1)"),
+    "chart.axis.pixel_normalized": ("Normalised value", "Valor normalizado"),
+    "chart.axis.share_pixels": ("Share of pixels", "Fracción de píxeles"),
+    "chart.axis.channel": ("Channel", "Canal"),
+    "chart.summary.no_epochs": ("No points yet.", "Aún no hay puntos."),
+    "chart.summary.batch_so_far": (
+        "First epoch running: last batch {metric} {value:.3f}.",
+        "Primera época en curso: {metric} del último lote {value:.3f}.",
+    ),
+    "chart.summary.peaked": (
+        "{split} {metric} peaked at {value:.2f} in epoch {epoch}",
+        "la {metric} de {split} alcanzó su máximo, {value:.2f}, en la época {epoch}",
+    ),
+    "chart.summary.lowest": (
+        "{split} {metric} was lowest, {value:.3f}, in epoch {epoch}",
+        "la {metric} de {split} fue mínima, {value:.3f}, en la época {epoch}",
+    ),
+    "chart.summary.no_runs": ("No curves to compare.", "No hay curvas que comparar."),
+    "chart.summary.best_run": (
+        "Best {split} {metric}: {run}, {value:.3f} in epoch {epoch}",
+        "Mejor {metric} de {split}: {run}, {value:.3f} en la época {epoch}",
+    ),
+    "chart.summary.no_classes": ("No classes to show.", "No hay clases que mostrar."),
+    "chart.summary.per_class": (
+        "Best class: {best} ({best_value:.2f}); worst: {worst} ({worst_value:.2f})",
+        "Mejor clase: {best} ({best_value:.2f}); peor: {worst} ({worst_value:.2f})",
+    ),
+    "chart.summary.no_confusion": (
+        "No mistakes on the test images.",
+        "Ningún error en las imágenes de test.",
+    ),
+    "chart.summary.confusion": (
+        "Most frequent mistake: {true} taken for {pred} ({count} times)",
+        "Error más frecuente: {true} tomada por {pred} ({count} veces)",
+    ),
+    "chart.summary.no_prediction": ("No prediction.", "Sin predicción."),
+    "chart.summary.top_k": (
+        "The model says {label} with probability {value:.2f} (next: {next}, {next_value:.2f})",
+        "El modelo dice {label} con probabilidad {value:.2f} (después: {next}, {next_value:.2f})",
+    ),
+    "chart.summary.top_1": (
+        "The model says {label} with probability {value:.2f}",
+        "El modelo dice {label} con probabilidad {value:.2f}",
+    ),
+    "chart.summary.class_counts": (
+        "{classes} classes; {low}–{high} training images per class",
+        "{classes} clases; {low}–{high} imágenes de entrenamiento por clase",
+    ),
+    "chart.summary.no_pixels": ("No pixels to show.", "No hay píxeles que mostrar."),
+    "chart.summary.pixels": (
+        "Raw pixels: mean {raw_mean:.2f}, std {raw_std:.2f}; normalised: mean {norm_mean:.2f}, std {norm_std:.2f}",
+        "Píxeles originales: media {raw_mean:.2f}, desviación {raw_std:.2f}; normalizados: media {norm_mean:.2f}, desviación {norm_std:.2f}",
+    ),
+    "chart.summary.reproduce_none": (
+        "No row has finished yet.",
+        "Aún no ha terminado ninguna fila.",
+    ),
+    "chart.summary.reproduce": (
+        "{done} of {total} rows done; our {metric} differs from the assignment's by {mean:.3f} on average (at most {largest:.3f})",
+        "{done} de {total} filas hechas; nuestra {metric} difiere de la de la práctica en {mean:.3f} de media (como mucho {largest:.3f})",
+    ),
+}
