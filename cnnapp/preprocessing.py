@@ -18,6 +18,11 @@ from cnnapp.config import Preprocessing
 PREFIX = "pre_"  # names of preprocessing layers start with this
 
 
+def is_augmentation(layer) -> bool:
+    """True for Keras's random image layers (RandomFlip, RandomZoom, ...): training-only changes."""
+    return type(layer).__name__.startswith("Random")
+
+
 def fit_normalization(images: np.ndarray, chunk: int = 4096) -> tuple[list[float], list[float]]:
     """Per-channel mean and variance of images scaled to [0, 1].
 

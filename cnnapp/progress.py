@@ -3,6 +3,10 @@
 It knows nothing of any UI: `report(event)` receives plain dicts (see docs/architecture.md) and
 `should_stop()` is polled after every batch. A page, a CLI progress bar or a test decides what to
 do with them.
+
+With `steps_per_execution=n` Keras runs n batches per call and calls back once per group, with the
+group's last batch: batch events then come, and stop requests are honoured, after each group (the
+engine sizes groups to about 0.1 s, see `cnnapp.pipeline`).
 """
 
 from __future__ import annotations
@@ -65,14 +69,16 @@ class ProgressCallback(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self.should_stop():
             raise StopRequested()
+        # The last group of an epoch may be short: Keras still names its would-be last batch.
+        done = min(batch + 1, self.batches)
         now = time.monotonic()
-        if now - self.last_report >= self.every_s or batch + 1 == self.batches:
+        if now - self.last_report >= self.every_s or done == self.batches:
             self.last_report = now
             self.report(
                 {
                     "type": "batch",
                     "epoch": self.epoch,
-                    "batch": batch + 1,
+                    "batch": done,
                     "batches": self.batches,
                     "logs": _floats(logs),
                     "elapsed_s": now - self.started,

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -117,39 +120,75 @@ def _phase(report: Callable[[dict], None], phase: str, message: str = "", **extr
     report({"type": "phase", "phase": phase, "message": message or phase, **extra})
 
 
-def _prepare_model(spec, dataset, x_train, config, preprocessing):
-    """Builds and compiles the training model from the shared starting weights."""
+def _prepare_model(spec, dataset, x_train, config, preprocessing, precision="float32"):
+    """Builds the whole model (not compiled) from the shared starting weights.
+
+    `precision` is a Keras dtype policy ("float32", or "mixed_bfloat16"/"mixed_float16" from
+    `pipeline.precision_for`); the model is built under it. Returns (model, normalization,
+    fingerprint of the starting weights).
+    """
+    import keras
+
     from cnnapp.preprocessing import fit_normalization
 
     network = spec["network"]
     norm = fit_normalization(x_train) if preprocessing.normalize else None
     init = initial_weights(network, dataset.input_shape, dataset.num_classes, config.seed)
-    model = build_model(
-        network,
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)
+    try:
+        model = _build(spec, dataset, preprocessing, norm, config)
+    finally:
+        keras.config.set_dtype_policy(previous)
+    for name, weights in init.items():
+        model.get_layer(name).set_weights(weights)
+    return model, norm, weights_fingerprint(init)
+
+
+def _build(spec, dataset, preprocessing, norm, config):
+    return build_model(
+        spec["network"],
         dataset.input_shape,
         dataset.num_classes,
         preprocessing=preprocessing,
         normalization=norm,
         seed=config.seed,
     )
-    for name, weights in init.items():
-        model.get_layer(name).set_weights(weights)
-    model.compile(
+
+
+def _fit(model, data, config, report, should_stop, device, plan=None, callbacks=True):
+    """Trains `model` through its `TrainingPlan` (made here unless given).
+
+    Args:
+        model: the whole model from `_prepare_model` (not yet compiled).
+        data: `(x_train, y_train, x_val, y_val)`, uint8 images.
+        config: the training settings.
+        report, should_stop: as for `run_job`.
+        device: "CPU" or "GPU: <name>".
+        plan: a `pipeline.TrainingPlan`; `pipeline.make_plan` chooses one by default.
+        callbacks: True for the progress callback (and early stopping when configured); or a
+            list of Keras callbacks to use instead (the benchmark's bare `fit`).
+
+    Returns:
+        (epoch logs, early-stopping callback or None, stopped, seconds in `fit`).
+    """
+    import keras
+
+    from cnnapp import pipeline
+    from cnnapp.progress import ProgressCallback, StopRequested
+
+    x_train, _, x_val, _ = data
+    batches = -(-len(x_train) // config.batch_size)
+    if plan is None:
+        plan = pipeline.make_plan(model, config, batches, device)
+    trainer = pipeline.training_model(model, plan)
+    trainer.compile(
         optimizer=make_optimizer(config),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
+        steps_per_execution=plan.steps_per_execution,
     )
-    return model, norm, weights_fingerprint(init)
-
-
-def _fit(model, data, config, report, should_stop, device):
-    """Runs `model.fit`; returns (epoch logs, early-stopping callback or None, stopped, seconds)."""
-    import keras
-
-    from cnnapp.progress import ProgressCallback, StopRequested
-
-    x_train, y_train, x_val, y_val = data
-    batches = -(-len(x_train) // config.batch_size)
+    inputs = pipeline.fit_data(model, plan, data, config.batch_size, config.seed)
     progress = ProgressCallback(
         report,
         should_stop,
@@ -157,29 +196,20 @@ def _fit(model, data, config, report, should_stop, device):
         batches,
         info={"train_size": len(x_train), "val_size": len(x_val), "device": device},
     )
-    callbacks = [progress]
+    chosen = [progress] if callbacks is True else list(callbacks)
     early = None
-    if config.early_stopping:
+    if config.early_stopping and callbacks is True:
         early = keras.callbacks.EarlyStopping(
             monitor="val_accuracy",
             mode="max",
             patience=config.patience,
             restore_best_weights=config.restore_best_weights,
         )
-        callbacks.append(early)
+        chosen.append(early)
     started = time.monotonic()
     stopped = False
     try:
-        model.fit(
-            x_train,
-            y_train,
-            batch_size=config.batch_size,
-            epochs=config.epochs,
-            validation_data=(x_val, y_val) if len(x_val) else None,
-            shuffle=True,
-            callbacks=callbacks,
-            verbose=0,
-        )
+        trainer.fit(**inputs, epochs=config.epochs, callbacks=chosen, verbose=0)
     except StopRequested:
         stopped = True
     return progress.completed_epochs, early, stopped, time.monotonic() - started
@@ -216,6 +246,68 @@ def _score(model, dataset, history, early, stopped, config) -> dict[str, Any]:
     return metrics
 
 
+@dataclass
+class Trained:
+    """What `_train` returns: the whole float32 model, ready to score and save, and how it went."""
+
+    model: Any
+    normalization: tuple | None
+    fingerprint: str
+    history: list[dict]
+    early: Any
+    stopped: bool
+    fit_seconds: float
+    plan: Any
+
+
+def _train(spec, dataset, data, config, preprocessing, report, should_stop, device) -> Trained:
+    """Builds, trains and compiles the job's model without saving anything (the benchmark's entry).
+
+    Args:
+        spec: the job spec (its "network").
+        dataset: the `Dataset` (input shape, classes).
+        data: `(x_train, y_train, x_val, y_val)`.
+        config, preprocessing: the run's settings.
+        report, should_stop: as for `run_job`.
+        device: "CPU" or "GPU: <name>".
+    """
+    from cnnapp import pipeline
+
+    precision = pipeline.precision_for(config, device)
+    model, norm, fingerprint = _prepare_model(
+        spec, dataset, data[0], config, preprocessing, precision
+    )
+    batches = -(-len(data[0]) // config.batch_size)
+    plan = pipeline.make_plan(model, config, batches, device)
+    _phase(report, "training")
+    history, early, stopped, seconds = _fit(
+        model, data, config, report, should_stop, device, plan=plan
+    )
+    if precision != "float32":
+        model = pipeline.float32_copy(
+            model, lambda: _build(spec, dataset, preprocessing, norm, config)
+        )
+    # Saved with its loss and metrics, so a downloaded model evaluates as it is.
+    model.compile(
+        optimizer=make_optimizer(config),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return Trained(model, norm, fingerprint, history, early, stopped, seconds, plan)
+
+
+def _import_in_background(module: str) -> threading.Thread:
+    """Starts importing `module` in a thread: TensorFlow takes seconds, the data loads meanwhile.
+
+    A failed import is simply repeated (and raised) by the `import` after `join()`.
+    """
+    thread = threading.Thread(
+        target=importlib.import_module, args=(module,), name=f"import-{module}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
 def run_job(
     spec: dict[str, Any], report: Callable[[dict], None], should_stop: Callable[[], bool]
 ) -> dict[str, Any]:
@@ -229,13 +321,12 @@ def run_job(
     Returns:
         `{"run_id": str | None, "status": "completed" | "stopped", "metrics": dict}`.
     """
-    import keras
-
+    started = time.monotonic()
+    keras_import = _import_in_background("keras")
     from cnnapp.datasets import load_dataset, split_validation
     from cnnapp.runs import RunStore
     from cnnapp.runtime import accelerator
 
-    started = time.monotonic()
     preprocessing = Preprocessing.from_dict(spec["preprocessing"])
     config = TrainConfig.from_dict(spec["config"])
     _phase(report, "loading data")
@@ -250,11 +341,13 @@ def run_job(
     if should_stop():
         return {"run_id": None, "status": "stopped", "metrics": {}}
     _phase(report, "building")
+    keras_import.join()
+    import keras
+
     device = accelerator()
-    model, norm, fingerprint = _prepare_model(spec, dataset, x_train, config, preprocessing)
-    _phase(report, "training")
     data = (x_train, y_train, x_val, y_val)
-    history, early, stopped, fit_seconds = _fit(model, data, config, report, should_stop, device)
+    trained = _train(spec, dataset, data, config, preprocessing, report, should_stop, device)
+    model, history, early, stopped = trained.model, trained.history, trained.early, trained.stopped
     if early is not None and early.stopped_epoch:
         report(
             {
@@ -267,12 +360,13 @@ def run_job(
     metrics = _score(model, dataset, history, early, stopped, config)
     metrics.update(
         wall_time_s=time.monotonic() - started,
-        fit_time_s=fit_seconds,
-        images_per_s=len(x_train) * len(history) / fit_seconds if history else None,
+        fit_time_s=trained.fit_seconds,
+        images_per_s=len(x_train) * len(history) / trained.fit_seconds if history else None,
         device=device,
         backend=keras.backend.backend(),
         num_params=int(model.count_params()),
-        init_fingerprint=fingerprint,
+        init_fingerprint=trained.fingerprint,
+        training_plan=trained.plan.to_dict(),
     )
     status = "stopped" if stopped else "completed"
     config_json = {
@@ -282,7 +376,7 @@ def run_job(
         "dataset": spec["dataset"],
         "dataset_source": dataset.source,
         "preprocessing": preprocessing.to_dict(),
-        "normalization": norm,
+        "normalization": trained.normalization,
         "train": config.to_dict(),
         "network_name": spec.get("network_name"),
         "recipe": spec.get("recipe"),

@@ -165,7 +165,10 @@ def test_layer_table_matches_the_assignment_row_by_row(preset_id, table):
         if r["type"] not in ("Flatten", "Softmax")
     ]
     assert ours == _parse(table)
-    assert sum(r["params"] for r in rows) == summarize(get_preset(preset_id), (32, 32, 3), 25).total_params
+    assert (
+        sum(r["params"] for r in rows)
+        == summarize(get_preset(preset_id), (32, 32, 3), 25).total_params
+    )
 
 
 @pytest.mark.parametrize(
@@ -211,7 +214,9 @@ def test_impossible_networks_name_the_layer_and_the_fix(spec, index, words):
 def test_kernel_larger_than_its_input_message():
     spec = get_preset("basenet")
     spec.insert(4, {"type": "conv2d", "filters": 8, "kernel_size": 7})
-    with pytest.raises(NetworkError, match=r"Layer 5 \(Conv2D\).*7×7 needs at least 7×7 input.*5×5"):
+    with pytest.raises(
+        NetworkError, match=r"Layer 5 \(Conv2D\).*7×7 needs at least 7×7 input.*5×5"
+    ):
         summarize(spec, (32, 32, 3), 25)
 
 
@@ -258,8 +263,14 @@ def _random_valid_spec(rng):
             if padding == "valid" and size < k:
                 continue
             spec.append(
-                {"type": "conv2d", "filters": rng.randint(1, 12), "kernel_size": k,
-                 "strides": stride, "padding": padding, "activation": rng.choice(["relu", "linear", "tanh"])}
+                {
+                    "type": "conv2d",
+                    "filters": rng.randint(1, 12),
+                    "kernel_size": k,
+                    "strides": stride,
+                    "padding": padding,
+                    "activation": rng.choice(["relu", "linear", "tanh"]),
+                }
             )
             size = -(-size // stride) if padding == "same" else (size - k) // stride + 1
         elif kind == "pool" and size >= 2:
@@ -274,7 +285,15 @@ def _random_valid_spec(rng):
             spec.append({"type": "dropout", "rate": 0.3})
     spec.append(rng.choice([{"type": "flatten"}, {"type": "globalaveragepooling2d"}]))
     for _ in range(rng.randint(0, 2)):
-        spec.append(rng.choice([{"type": "dense", "units": rng.randint(1, 20)}, {"type": "batchnormalization"}, {"type": "dropout", "rate": 0.1}]))
+        spec.append(
+            rng.choice(
+                [
+                    {"type": "dense", "units": rng.randint(1, 20)},
+                    {"type": "batchnormalization"},
+                    {"type": "dropout", "rate": 0.1},
+                ]
+            )
+        )
     return spec
 
 

@@ -55,16 +55,17 @@ def test_saved_model_takes_raw_images_and_predicts_like_the_trained_one():
 
 
 def test_stop_ends_training_after_the_current_batch_and_keeps_the_partial_run():
-    calls = {"n": 0}
+    events = []
+    spec = make_job_spec(get_preset("basenet"), TINY, None, TrainConfig(epochs=10), label="test")
 
-    def stop_after_some_batches():
-        calls["n"] += 1
-        return calls["n"] > 20  # an epoch has 17 batches here: stop inside epoch 2
+    def stop_once_epoch_1_is_done():  # polled after every batch (or group of batches)
+        return any(e["type"] == "epoch" for e in events)
 
-    result, events = _run(config=TrainConfig(epochs=10), should_stop=stop_after_some_batches)
+    result = run_job(spec, events.append, stop_once_epoch_1_is_done)
     assert result["status"] == "stopped"
     assert result["metrics"]["epochs_run"] == 1
     assert result["metrics"]["stopped"] is True
+    assert not [e for e in events if e["type"] == "batch" and e["epoch"] > 2]
     run = RunStore().get(result["run_id"])
     assert run.config["status"] == "stopped"
     assert len(run.history["epochs"]) == 1

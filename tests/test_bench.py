@@ -1,0 +1,80 @@
+"""Smoke tests of the benchmark's pieces on tiny data (no timing is asserted)."""
+
+import re
+
+import keras
+import pytest
+
+from bench import common, gpu, job_cost, latency, report, run, train_compare
+
+TINY = {"name": "procedural", "limit": 240}  # its first 10 % holds every class
+
+
+def test_data_ref_uses_the_zip_when_present_and_says_which(tmp_path):
+    ref, source = common.data_ref(5000, tmp_path / "absent.zip")
+    assert ref == {"name": "procedural", "limit": 5000} and "procedural" in source
+    archive = tmp_path / "cifar10-train.zip"
+    archive.write_bytes(b"")
+    ref, source = common.data_ref(None, archive)
+    assert ref["name"] == "folder" and ref["path"] == str(archive) and "real data" in source
+
+
+@pytest.mark.parametrize("pipeline", [train_compare.assignment, train_compare.engine])
+def test_both_pipelines_train_the_same_network_and_report_the_same_figures(pipeline):
+    result = pipeline("basenet", TINY, epochs=2)
+    for key in ("images_per_s", "steady_images_per_s", "cpu_ms_per_image", "val_accuracy"):
+        assert result[key] is not None and result[key] >= 0, key
+    assert 0 <= result["val_accuracy"] <= 1
+
+
+def test_bare_fit_uses_the_engine_plan_without_callbacks():
+    result = train_compare.bare("basenet", TINY, epochs=2)
+    assert result["plan"]["augment_in"] in ("data", "model") and result["images_per_s"] > 0
+
+
+def test_a_job_through_the_executor_reports_its_first_event_and_worker_memory():
+    result = job_cost.job("basenet", TINY, epochs=1)
+    assert result["first_event_s"] <= result["first_batch_s"] <= result["total_s"]
+    assert result["worker_peak_rss_mb"] > 0
+
+
+def test_build_page_renders_without_importing_tensorflow():
+    result = common.run_child(["build_page"], timeout_s=300)
+    assert result.get("exception") is None, result
+    assert result["tables"] >= 1
+    assert result["tensorflow_imported"] is False
+
+
+def test_latency_measures_the_three_ways_to_predict():
+    model = keras.Sequential(
+        [keras.Input((8, 8, 3)), keras.layers.Flatten(), keras.layers.Dense(3)]
+    )
+    blob, _ = latency._photo_bytes()
+    figures = latency._model_latency(model, blob, repeats=2)
+    assert set(figures) == {"decode_resize_ms", "predict_ms", "predict_on_batch_ms", "call_ms"}
+
+
+def test_resnet50_throughput_runs_tiny_on_a_cpu():
+    result = gpu.resnet50_plain(batch_size=2, steps=2, size=32, epochs=2, precision="float32")
+    assert result["images_per_s"] > 0
+
+
+def test_gpu_mode_skips_cleanly_without_a_gpu(monkeypatch, capsys):
+    monkeypatch.setattr(gpu, "gpu_names", lambda: [])
+    assert run.main(["--gpu"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "no GPU" in lines[0]
+    assert lines[-1] == "speedup basenet=n/a mired_bn_v3=n/a"
+
+
+def test_report_renders_tables_and_ends_with_the_speedup_line():
+    runs = {
+        "assignment": [{"images_per_s": 100.0, "steady_images_per_s": 110.0, "val_accuracy": 0.5}],
+        "engine": [{"images_per_s": 250.0, "steady_images_per_s": 300.0, "val_accuracy": 0.51}],
+    }
+    training = {"basenet": runs, "mired_bn_v3": {"assignment": [], "engine": [{"error": "x"}]}}
+    text = report.render({"mode": "quick", "machine": {}, "training": training})
+    assert "ImageDataGenerator" in text and "2.50" in text
+    line = report.speedup_line(training)
+    assert line == "speedup basenet=2.50 mired_bn_v3=n/a"
+    assert re.fullmatch(r"speedup basenet=\S+ mired_bn_v3=\S+", line)
