@@ -249,7 +249,7 @@ def preprocessed_statistics(backbone: str, mean: list, variance: list) -> tuple[
 
 
 def keras_code_lines(spec: dict, rescaled: bool, normalize: bool = False) -> list[str]:
-    """Plain Keras lines for a backbone layer (for `network.keras_code`)."""
+    """Plain Keras lines for a backbone layer (for `keras_code.keras_code`)."""
     info = BACKBONES[spec["name"]]
     module = spec["name"]
     weights = '"imagenet"' if spec["weights"] == "imagenet" else "None"

@@ -13,7 +13,8 @@ import pytest
 from cnnapp.backbone_layers import Backbone, BackboneInput
 from cnnapp.backbones import BACKBONES, block_of, preprocessed_statistics
 from cnnapp.config import Preprocessing
-from cnnapp.network import NetworkError, build_model, keras_code, summarize
+from cnnapp.keras_code import keras_code
+from cnnapp.network import NetworkError, build_model, summarize
 from cnnapp.preprocessing import fit_normalization
 from cnnapp.presets import get_preset
 from cnnapp.weights import WeightsUnavailableError, find_weights

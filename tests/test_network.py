@@ -5,11 +5,11 @@ import random
 
 import pytest
 
+from cnnapp.keras_code import keras_code
 from cnnapp.layers import LAYER_TYPES
 from cnnapp.network import (
     NetworkError,
     build_model,
-    keras_code,
     normalize_spec,
     spec_from_json,
     spec_to_json,
