@@ -71,9 +71,9 @@ def resnet50_engine(
 ) -> dict[str, Any]:
     """The engine's training path (`_train`) fine-tuning a ResNet50 backbone, mixed precision."""
     from cnnapp.config import Preprocessing, TrainConfig
-    from cnnapp.datasets import Dataset
-    from cnnapp.layers import LAYER_TYPES
-    from cnnapp.runtime import accelerator
+    from cnnapp.data import Dataset
+    from cnnapp.devices import accelerator
+    from cnnapp.nets.registry import LAYER_TYPES
     from cnnapp.training import _train, make_job_spec
 
     if "backbone" not in LAYER_TYPES:

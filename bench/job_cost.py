@@ -19,7 +19,7 @@ from bench.common import PREPROCESSING
 
 def _spec(network: str, ref: dict, epochs: int, seed: int) -> dict:
     from cnnapp.config import Preprocessing, TrainConfig
-    from cnnapp.presets import get_preset
+    from cnnapp.nets.presets import get_preset
     from cnnapp.training import make_job_spec
 
     config = TrainConfig(epochs=epochs, seed=seed)
@@ -71,12 +71,14 @@ def _warm_main(conn: Any) -> None:
     """A worker that imports TensorFlow first, then waits for its job (the pool's idea)."""
     import keras  # noqa: F401
 
-    import cnnapp.training  # noqa: F401
-    from cnnapp.worker import StopFlag, worker_main
+    import cnnapp.training.train_job  # noqa: F401
+    from cnnapp.jobs.worker import StopFlag, worker_main
 
     conn.send("ready")
     spec = conn.recv()
-    worker_main("warm", "cnnapp.training:run_job", spec, conn, StopFlag(multiprocessing), {})
+    worker_main(
+        "warm", "cnnapp.training.train_job:run_job", spec, conn, StopFlag(multiprocessing), {}
+    )
 
 
 def warm_worker(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Classifying one uploaded photo with a model already loaded, and loading a saved run.
 
-For each model: decoding and resizing the photo (`cnnapp.classify`), then the prediction three
+For each model: decoding and resizing the photo (`cnnapp.data.images`), then the prediction three
 ways: `model.predict(x)` (what the Classify page calls), `model.predict_on_batch(x)` and
 `model(x, training=False)`. Medians of many repeats, after a warm-up.
 """
@@ -44,7 +44,7 @@ def median_ms(function: Callable[[], Any], repeats: int, warmup: int = 3) -> flo
 
 
 def _model_latency(model, blob: bytes, repeats: int) -> dict[str, float]:
-    from cnnapp.classify import load_image, to_model_input
+    from cnnapp.data.images import load_image, to_model_input
 
     size = tuple(int(n) for n in model.input_shape[1:3])
     x = to_model_input(load_image(blob), size)
@@ -59,7 +59,7 @@ def _model_latency(model, blob: bytes, repeats: int) -> dict[str, float]:
 def _saved_run(network: str) -> str:
     """A real saved run of `network` (1 epoch on a few procedural images)."""
     from cnnapp.config import Preprocessing, TrainConfig
-    from cnnapp.presets import get_preset
+    from cnnapp.nets.presets import get_preset
     from cnnapp.training import make_job_spec, run_job
 
     spec = make_job_spec(

@@ -15,7 +15,7 @@ from bench.common import PREPROCESSING, Timer, peak_rss_mb
 
 
 def _load(ref: dict, validation_split: float = 0.1):
-    from cnnapp.datasets import load_dataset, split_validation
+    from cnnapp.data import load_dataset, split_validation
 
     dataset = load_dataset(ref)
     return dataset, split_validation(dataset.x_train, dataset.y_train, validation_split)
@@ -65,8 +65,8 @@ def assignment(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str
     from keras.src.legacy.preprocessing.image import ImageDataGenerator
 
     from cnnapp.config import TrainConfig
-    from cnnapp.network import build_model
-    from cnnapp.presets import get_preset
+    from cnnapp.nets.build import build_model
+    from cnnapp.nets.presets import get_preset
     from cnnapp.training import initial_weights, make_optimizer
 
     dataset, (_, _, x_val, y_val) = _load(ref)
@@ -109,8 +109,8 @@ def assignment(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str
 
 def _engine_setup(network: str, ref: dict, epochs: int, seed: int):
     from cnnapp.config import Preprocessing, TrainConfig
-    from cnnapp.presets import get_preset
-    from cnnapp.runtime import accelerator
+    from cnnapp.devices import accelerator
+    from cnnapp.nets.presets import get_preset
     from cnnapp.training import make_job_spec
 
     config = TrainConfig(epochs=epochs, seed=seed)
@@ -125,7 +125,7 @@ def _val_accuracy(model, x_val: np.ndarray, y_val: np.ndarray) -> float:
 
 
 def engine(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str, Any]:
-    """The engine's training path (`cnnapp.training._train`, as `run_job` uses), nothing saved."""
+    """The engine's training path (`cnnapp.training.train_job._train`, as `run_job` uses), nothing saved."""
     from cnnapp.training import _train
 
     spec, dataset, data, config, preprocessing, device = _engine_setup(network, ref, epochs, seed)
@@ -151,8 +151,8 @@ def engine(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str, An
 
 def bare(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str, Any]:
     """The engine's model and input pipeline under a bare `fit`: no callback, no job process."""
-    from cnnapp import pipeline
     from cnnapp.training import _fit, _prepare_model
+    from cnnapp.training import plan as pipeline
 
     spec, dataset, data, config, preprocessing, device = _engine_setup(network, ref, epochs, seed)
     model, _, _ = _prepare_model(spec, dataset, data[0], config, preprocessing)

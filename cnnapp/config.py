@@ -33,7 +33,9 @@ def _from_dict(cls, data: dict[str, Any] | None):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 else:
-                    raise ValueError(f"{cls.__name__}.{name} must be a whole number, got {value!r}.")
+                    raise ValueError(
+                        f"{cls.__name__}.{name} must be a whole number, got {value!r}."
+                    )
         elif isinstance(default, float):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ValueError(f"{cls.__name__}.{name} must be a number, got {value!r}.")

@@ -1,6 +1,8 @@
-"""Which GPUs this machine has, found without importing TensorFlow (`nvidia-smi -L`).
+"""What the jobs run on: the GPUs this machine has, and what the Keras backend sees.
 
-The executor uses it to give each training job a device; the app shows `describe_device(...)`.
+`probe_gpus` finds GPUs without importing TensorFlow (`nvidia-smi -L`): the executor uses it to
+give each training job a device, and the app shows `describe_device(...)`. `accelerator()` asks
+the Keras backend itself, inside a worker, whichever backend it is.
 """
 
 from __future__ import annotations
@@ -129,3 +131,30 @@ def describe_device(gpus: list[str]) -> str:
         return "CPU"
     names = ", ".join(dict.fromkeys(gpus))
     return f"GPU: {names}" if len(gpus) == 1 else f"{len(gpus)} GPUs: {names}"
+
+
+def backend_name() -> str:
+    """The Keras backend that will be used (read from the environment; imports nothing)."""
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def accelerator() -> str:
+    """'GPU: <name>' when the backend sees a GPU, else 'CPU'. Imports the backend."""
+    import keras
+
+    backend = keras.backend.backend()
+    names: list[str] = []
+    if backend == "tensorflow":
+        from cnnapp.tf_backend import configure_gpus
+
+        names = configure_gpus()
+    elif backend == "jax":
+        import jax
+
+        names = [d.device_kind for d in jax.devices() if d.platform == "gpu"]
+    elif backend == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            names = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    return f"GPU: {names[0]}" if names else "CPU"

@@ -4,7 +4,7 @@ A recipe is data: dataset, preset, preprocessing, training settings and the figu
 printed for it. All rows of a table share the seed, so rows with the same network start from
 identical weights (the assignment's `get_weights`/`set_weights`). Tables 10-13 (section 4) use
 ResNet50 on Caltech-UCSD Birds ("cub200"): rows whose network starts with a frozen backbone run as
-feature-extractor jobs (`cnnapp.transfer`), the fine-tuned ones as training jobs.
+feature-extractor jobs (`cnnapp.training.features`), the fine-tuned ones as training jobs.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cnnapp.config import Preprocessing, TrainConfig
-from cnnapp.presets import PRESETS, get_preset
+from cnnapp.nets.presets import PRESETS, get_preset
 from cnnapp.training import make_job_spec
-from cnnapp.transfer import make_extract_job_spec
+from cnnapp.training.features import make_extract_job_spec
 
 METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_accuracy")
 

@@ -2,7 +2,7 @@
 training stand-ins for two Keras layers.
 
 Everything else in cnnapp uses the `keras` API and also runs under KERAS_BACKEND=jax; the callers
-(`cnnapp.pipeline`) fall back to plain Keras when the backend is not TensorFlow. This module is only
+(`cnnapp.training.plan`) fall back to plain Keras when the backend is not TensorFlow. This module is only
 imported on the TensorFlow backend, so it imports TensorFlow at the top.
 """
 
@@ -288,7 +288,7 @@ def grad_cam(forward, images: np.ndarray, class_index: int | None = None):
 
     Args:
         forward: `forward(x) -> (activations (1, h, w, channels), logits (1, classes))`
-            (`cnnapp.explain` builds it from a model).
+            (`cnnapp.inspect.explain` builds it from a model).
         images: a batch of one raw image, float32 `(1, height, width, 3)`.
         class_index: the class to explain; the most probable one when `None`.
 

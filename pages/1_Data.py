@@ -63,7 +63,7 @@ def augmentation_ui(dataset) -> None:
         elif not preprocessing.augments:
             st.info(t("data.no_augmentation"))
         else:
-            from cnnapp.preprocessing import augment_examples  # imports Keras: an action
+            from cnnapp.data.preprocessing import augment_examples  # imports Keras: an action
 
             with st.spinner(t("data.augmenting")):
                 variants = augment_examples(image, preprocessing, count=8, seed=int(index))

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from cnnapp.config import Preprocessing
-from cnnapp.keras_code import keras_code
-from cnnapp.network import NetworkError, spec_to_json, summarize
+from cnnapp.nets.keras_code import keras_code
+from cnnapp.nets.spec import NetworkError, spec_to_json, summarize
 from ui import builder, keys, nav, page, t
 from ui.shapes import dataset_shape
 

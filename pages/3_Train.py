@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cnnapp.network import NetworkError, summarize
+from cnnapp.nets.spec import NetworkError, summarize
 from cnnapp.training import make_job_spec
-from cnnapp.transfer import is_feature_extractor, make_extract_job_spec
+from cnnapp.training.features import is_feature_extractor, make_extract_job_spec
 from ui import data_ui, job_view, keys, nav, page, resources, settings_ui, t
 from ui.shapes import dataset_shape
 

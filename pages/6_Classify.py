@@ -4,9 +4,10 @@ top 5, the image as the model sees it, and what the network looked at."""
 import streamlit as st
 
 from cnnapp import charts
-from cnnapp.classify import ImageError, load_image, to_model_input, top_k
+from cnnapp.data.images import ImageError, load_image, to_model_input
+from cnnapp.inspect.classify import top_k
+from cnnapp.nets.weights import WeightsUnavailableError
 from cnnapp.runs import RunNotFound, RunStoreError
-from cnnapp.weights import WeightsUnavailableError
 from ui import classify_ui, data_ui, lang, nav, page, plot, t
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "bmp", "webp", "gif"]

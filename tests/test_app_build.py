@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
-from cnnapp.network import spec_to_json, summarize
-from cnnapp.presets import PRESETS, get_preset
+from cnnapp.nets.presets import PRESETS, get_preset
+from cnnapp.nets.spec import spec_to_json, summarize
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PROCEDURAL_SHAPE, PROCEDURAL_CLASSES = (32, 32, 3), 6

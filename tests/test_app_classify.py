@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from cnnapp.network import build_model
-from cnnapp.presets import get_preset
+from cnnapp.nets.build import build_model
+from cnnapp.nets.presets import get_preset
 from cnnapp.runs import RunStore
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -134,7 +134,7 @@ def test_inside_a_cnn_run_grad_cam_feature_maps_and_filters(run_id):
 
 
 def test_imagenet_offline_says_which_file_to_get(monkeypatch, tmp_path):
-    from cnnapp import weights
+    from cnnapp.nets import weights
 
     def offline(*args):
         raise Exception("URL fetch failure: no network")

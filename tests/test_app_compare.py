@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cnnapp.presets import get_preset
+from cnnapp.nets.presets import get_preset
 from cnnapp.runs import RunStore
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

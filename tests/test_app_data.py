@@ -82,7 +82,7 @@ def test_an_uploaded_zip_is_saved_under_a_generated_name_and_loaded(tmp_path):
 
 
 def test_offline_cifar_says_where_to_put_the_file(monkeypatch):
-    from cnnapp.datasets import cifar
+    from cnnapp.data import cifar
 
     def offline(spec, progress):
         raise OSError("Name or service not known")
@@ -115,7 +115,7 @@ def test_augmentation_settings_are_shared_with_train_and_previewed():
 def test_birds_from_the_official_archives_or_a_message_with_the_download(tmp_path, monkeypatch):
     from test_birds import _images, _layout_2010, _write_tar
 
-    from cnnapp.datasets import birds
+    from cnnapp.data import birds
 
     files = _layout_2010(_images(per_class=5))
     _write_tar(tmp_path / "images.tgz", {k: v for k, v in files.items() if k.startswith("images")})

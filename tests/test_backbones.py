@@ -10,14 +10,15 @@ import keras
 import numpy as np
 import pytest
 
-from cnnapp.backbone_layers import Backbone, BackboneInput
-from cnnapp.backbones import BACKBONES, block_of, preprocessed_statistics
 from cnnapp.config import Preprocessing
-from cnnapp.keras_code import keras_code
-from cnnapp.network import NetworkError, build_model, summarize
-from cnnapp.preprocessing import fit_normalization
-from cnnapp.presets import get_preset
-from cnnapp.weights import WeightsUnavailableError, find_weights
+from cnnapp.data.preprocessing import fit_normalization
+from cnnapp.nets.backbone_catalog import BACKBONES, block_of, preprocessed_statistics
+from cnnapp.nets.backbone_layers import Backbone, BackboneInput
+from cnnapp.nets.build import build_model
+from cnnapp.nets.keras_code import keras_code
+from cnnapp.nets.presets import get_preset
+from cnnapp.nets.spec import NetworkError, summarize
+from cnnapp.nets.weights import WeightsUnavailableError, find_weights
 
 
 def backbone(name: str = "mobilenet_v2", **fields) -> dict:
@@ -164,7 +165,7 @@ def test_a_saved_model_reloads_with_safe_mode_and_predicts_the_same(tmp_path):
 
 
 def test_weights_from_a_local_folder_or_a_clear_offline_message(tmp_path, monkeypatch):
-    from cnnapp import weights
+    from cnnapp.nets import weights
 
     folder = tmp_path / "weights"
     folder.mkdir()
@@ -208,7 +209,7 @@ def test_keras_code_shows_the_application():
 @pytest.mark.slow
 def test_fine_tuning_runs_through_run_job_and_the_run_reloads():
     """The whole path of tables 12-13, scaled down: a trainable backbone is the spec's first layer."""
-    from cnnapp.datasets import load_dataset
+    from cnnapp.data import load_dataset
     from cnnapp.runs import RunStore
     from cnnapp.training import make_job_spec, run_job
 

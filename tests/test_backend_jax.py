@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 import json
 from cnnapp.config import Preprocessing, TrainConfig
-from cnnapp.presets import get_preset
+from cnnapp.nets.presets import get_preset
 from cnnapp.training import make_job_spec, run_job
 spec = make_job_spec(get_preset("basenet"), {"name": "procedural", "limit": 600},
                      Preprocessing(normalize=True, horizontal_flip=True), TrainConfig(epochs=3, seed=1))

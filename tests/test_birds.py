@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from _imagefactory import image_bytes
 
-from cnnapp.datasets.base import DatasetUnavailableError
-from cnnapp.datasets.birds import clean_species, load_birds
+from cnnapp.data.base import DatasetUnavailableError
+from cnnapp.data.birds import clean_species, load_birds
 
 SPECIES = ["001.Black_footed_Albatross", "017.Cardinal", "200.Common_Yellowthroat"]
 COLOURS = [(220, 20, 20), (20, 200, 20), (20, 20, 220)]
@@ -142,7 +142,7 @@ def test_hostile_archives_are_refused_and_links_skipped(tmp_path):
 
 
 def test_offline_without_a_path_names_the_official_download(monkeypatch):
-    from cnnapp.datasets import birds
+    from cnnapp.data import birds
 
     def offline(*args):
         raise Exception("URL fetch failure: no network")

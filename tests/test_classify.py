@@ -9,7 +9,8 @@ import pytest
 from _imagefactory import BLUE, RED, image_bytes
 from PIL import Image
 
-from cnnapp.classify import ImageError, load_image, to_model_input, top_k
+from cnnapp.data.images import ImageError, load_image, to_model_input
+from cnnapp.inspect.classify import top_k
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "BMP", "WEBP", "GIF", "TIFF"])
@@ -168,7 +169,7 @@ def _jpeg(width: int, height: int) -> bytes:
 
 
 def test_a_big_jpeg_is_decoded_at_reduced_scale_instead_of_refused():
-    from cnnapp.classify import load_image
+    from cnnapp.data.images import load_image
 
     image = load_image(_jpeg(5000, 4000), max_pixels=5_000_000)
     assert image.size == (2500, 2000) and image.mode == "RGB"
@@ -179,7 +180,7 @@ def test_a_12000_by_12000_photo_is_classifiable_in_bounded_time_and_memory():
     import resource
     import time
 
-    from cnnapp.classify import load_image, to_model_input
+    from cnnapp.data.images import load_image, to_model_input
 
     data = _jpeg(12_000, 12_000)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -13,7 +13,7 @@ import pytest
 from _imagefactory import image_bytes
 
 from cnnapp.cli import main
-from cnnapp.network import build_model
+from cnnapp.nets.build import build_model
 from cnnapp.runs import RunStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ def test_a_saved_run_classifies_in_a_fresh_process_and_bad_files_get_one_line(tm
 
 
 def test_text_output_and_model_errors(tmp_path, capsys, monkeypatch, run_id):
-    from cnnapp import weights
+    from cnnapp.nets import weights
 
     photos = _photos(tmp_path)
     assert main(["classify", photos[0], "--model", run_id, "--top", "3"]) == 0

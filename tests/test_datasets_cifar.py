@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnnapp.datasets import DatasetUnavailableError, cifar, load_dataset
+from cnnapp.data import DatasetUnavailableError, cifar, load_dataset
 
 REAL_DOWNLOAD = cifar._download_with_keras  # before the fixture replaces it
 # Pixels with known values, to check the channel-first -> channels-last conversion.

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from _imagefactory import BLUE, GREEN, RED, class_members, image_bytes, write_classes, write_zip
 
-from cnnapp.datasets import filetree, load_dataset
+from cnnapp.data import filetree, load_dataset
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 COLOURS = {"cats": RED, "dogs": BLUE, "owls": GREEN}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnnapp.datasets import (
+from cnnapp.data import (
     DATASET_CHOICES,
     Dataset,
     default_dataset_name,
@@ -13,8 +13,8 @@ from cnnapp.datasets import (
     normalize_ref,
     split_validation,
 )
-from cnnapp.datasets.base import balanced_indices
-from cnnapp.datasets.procedural import CLASS_NAMES, TEST_PER_CLASS, TRAIN_PER_CLASS, generate
+from cnnapp.data.base import balanced_indices
+from cnnapp.data.procedural import CLASS_NAMES, TEST_PER_CLASS, TRAIN_PER_CLASS, generate
 
 
 @pytest.fixture(scope="module")

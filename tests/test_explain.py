@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnnapp.explain import (
+from cnnapp.inspect.explain import (
     ExplainError,
     colorize,
     feature_maps,
@@ -15,8 +15,8 @@ from cnnapp.explain import (
     overlay,
     tile,
 )
-from cnnapp.network import build_model
-from cnnapp.presets import get_preset
+from cnnapp.nets.build import build_model
+from cnnapp.nets.presets import get_preset
 
 
 def _image(size: int) -> np.ndarray:

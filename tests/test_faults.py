@@ -9,7 +9,7 @@ import numpy as np
 
 from cnnapp.config import TrainConfig
 from cnnapp.jobs import LocalExecutor
-from cnnapp.presets import get_preset
+from cnnapp.nets.presets import get_preset
 from cnnapp.runs import RunStore
 from cnnapp.training import make_job_spec, run_job
 

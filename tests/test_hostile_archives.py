@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnnapp.datasets import load_dataset
+from cnnapp.data import load_dataset
 
 
 def _png(color=(200, 30, 30), size=(12, 12)) -> bytes:

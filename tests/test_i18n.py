@@ -73,7 +73,7 @@ def test_keys_built_from_values_exist():
     """Keys the app builds from data: datasets, states, phases, fields, columns, layers."""
     from cnnapp.config import OPTIMIZERS
     from cnnapp.jobs import DONE_STATES
-    from cnnapp.layers import LAYER_TYPES
+    from cnnapp.nets.registry import LAYER_TYPES
     from cnnapp.report import COLUMNS
     from cnnapp.training import RESULT_COLUMNS
     from ui.nav import PAGES
@@ -104,7 +104,7 @@ def test_keys_built_from_values_exist():
 
 
 def test_datasets_without_a_translation_fall_back_to_the_engines_text():
-    from cnnapp.datasets import DATASET_CHOICES
+    from cnnapp.data import DATASET_CHOICES
     from ui.data_ui import dataset_label
 
     for choice in DATASET_CHOICES:

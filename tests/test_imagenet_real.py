@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cnnapp.classify import load_image, to_model_input
+from cnnapp.data.images import load_image, to_model_input
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 WEIGHTS = SHARED_DATA / "weights"
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def classifier():
-    from cnnapp.imagenet import imagenet_classifier
+    from cnnapp.inspect.classify import imagenet_classifier
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CNNAPP_WEIGHTS_DIR", str(WEIGHTS))
@@ -41,7 +41,7 @@ def test_the_chickadee_is_in_the_top_three(classifier):
 
 
 def test_at_least_50_of_the_59_imagenet_bird_samples(classifier):
-    from cnnapp.imagenet import is_bird
+    from cnnapp.inspect.classify import is_bird
 
     samples = sorted((BIRDS / "imagenet_samples").glob("*.jpg"))
     assert len(samples) == 59 and all(is_bird(int(p.name[:3])) for p in samples)
@@ -52,7 +52,7 @@ def test_at_least_50_of_the_59_imagenet_bird_samples(classifier):
 
 
 def test_grad_cam_of_the_eagle(classifier):
-    from cnnapp.explain import grad_cam
+    from cnnapp.inspect.explain import grad_cam
 
     image = to_model_input(load_image(BIRDS / "eagle.jpg"), (224, 224))[0]
     cam = grad_cam(classifier.model, image)

@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from cnnapp.job_journal import JobJournal, is_alive, this_process
 from cnnapp.jobs import LocalExecutor
+from cnnapp.jobs.journal import JobJournal, is_alive, this_process
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = {"sleepy": "tests.jobkinds:until_stopped", "quick": "tests.jobkinds:quick"}

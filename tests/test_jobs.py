@@ -271,7 +271,7 @@ def test_importing_jobs_and_runs_does_not_import_tensorflow():
     import subprocess
 
     code = (
-        "import sys, cnnapp.jobs, cnnapp.runs, cnnapp.devices, cnnapp.worker; "
+        "import sys, cnnapp.jobs, cnnapp.runs, cnnapp.devices, cnnapp.jobs.worker; "
         "print(any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

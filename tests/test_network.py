@@ -5,17 +5,11 @@ import random
 
 import pytest
 
-from cnnapp.keras_code import keras_code
-from cnnapp.layers import LAYER_TYPES
-from cnnapp.network import (
-    NetworkError,
-    build_model,
-    normalize_spec,
-    spec_from_json,
-    spec_to_json,
-    summarize,
-)
-from cnnapp.presets import PRESETS, get_preset
+from cnnapp.nets.build import build_model
+from cnnapp.nets.keras_code import keras_code
+from cnnapp.nets.presets import PRESETS, get_preset
+from cnnapp.nets.registry import LAYER_TYPES
+from cnnapp.nets.spec import NetworkError, normalize_spec, spec_from_json, spec_to_json, summarize
 
 # The assignment's counts with 25 classes (and the non-trainable part).
 EXPECTED_PARAMS = {

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cnnapp.config import Preprocessing, TrainConfig
-from cnnapp.network import NetworkError, build_model, spec_from_json, summarize
+from cnnapp.nets.build import build_model
+from cnnapp.nets.spec import NetworkError, spec_from_json, summarize
 
 small_int = st.integers(min_value=-2, max_value=9)
 size = st.one_of(small_int, st.lists(small_int, min_size=1, max_size=3))

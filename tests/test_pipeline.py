@@ -4,13 +4,13 @@ import keras
 import numpy as np
 import pytest
 
-from cnnapp import pipeline
 from cnnapp.config import Preprocessing, TrainConfig
-from cnnapp.network import build_model
-from cnnapp.presets import get_preset
-from cnnapp.progress import ProgressCallback
+from cnnapp.nets.build import build_model
+from cnnapp.nets.presets import get_preset
 from cnnapp.runs import RunStore
 from cnnapp.training import make_job_spec, run_job
+from cnnapp.training import plan as pipeline
+from cnnapp.training.progress import ProgressCallback
 
 AUGMENT = Preprocessing(normalize=True, horizontal_flip=True, zoom_range=0.2)
 NORM = ([0.5, 0.5, 0.5], [0.05, 0.05, 0.05])
@@ -136,7 +136,7 @@ def test_mixed_precision_run_saves_a_float32_model_that_predicts_like_the_metric
     assert plan["precision"] == pipeline.precision_for(config, "CPU")
     model = RunStore().load_model(result["run_id"])
     assert {layer.dtype_policy.name for layer in model.layers} == {"float32"}
-    from cnnapp.datasets import load_dataset
+    from cnnapp.data import load_dataset
 
     dataset = load_dataset(TINY)
     predictions = model.predict(dataset.x_test.astype("float32"), verbose=0)

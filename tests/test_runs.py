@@ -8,13 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from cnnapp.runs import (
-    RunNotFound,
-    RunStore,
-    RunStoreError,
-    new_run_id,
-    validate_run_id,
-)
+from cnnapp.runs import RunNotFound, RunStore, RunStoreError, new_run_id, validate_run_id
 
 SPEC = [{"type": "dense", "units": 2}]
 

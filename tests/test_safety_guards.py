@@ -30,15 +30,15 @@ def _uses(pattern: str) -> set[str]:
 
 
 def test_models_are_loaded_only_by_the_run_store():
-    assert _uses(r"(saving|models)\.load_model\(") == {"cnnapp/runs.py"}
+    assert _uses(r"(saving|models)\.load_model\(") == {"cnnapp/runs/store.py"}
 
 
 def test_only_trusted_bytes_are_unpickled():
     # The CIFAR reader uses a restricted unpickler (trusted archive formats only); the executor
     # reads messages from its own worker processes through their private pipes.
     assert _uses(r"pickle\.loads?\(|Unpickler\(") <= {
-        "cnnapp/jobs.py",
-        "cnnapp/datasets/cifar_pickle.py",
+        "cnnapp/jobs/spawn.py",
+        "cnnapp/data/cifar_pickle.py",
     }
     assert _uses(r"pickle\.load\(") == set()
 
@@ -52,4 +52,8 @@ def test_the_browser_never_sees_tracebacks():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] in ("none", False)
     assert _uses(r"st\.exception\(") == set()
-    assert _uses(r"\.traceback\b") <= {"cnnapp/jobs.py", "cnnapp/job_state.py", "cnnapp/worker.py"}
+    assert _uses(r"\.traceback\b") <= {
+        "cnnapp/jobs/record.py",
+        "cnnapp/jobs/status.py",
+        "cnnapp/jobs/worker.py",
+    }

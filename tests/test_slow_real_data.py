@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from cnnapp.config import Preprocessing, TrainConfig
-from cnnapp.presets import get_preset
+from cnnapp.nets.presets import get_preset
 from cnnapp.training import make_job_spec, run_job
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from cnnapp.config import Preprocessing, TrainConfig
-from cnnapp.network import NetworkError
-from cnnapp.presets import get_preset
+from cnnapp.nets.presets import get_preset
+from cnnapp.nets.spec import NetworkError
 from cnnapp.runs import RunStore
 from cnnapp.training import initial_weights, make_job_spec, run_job, weights_fingerprint
 
@@ -44,7 +44,7 @@ def test_basenet_learns_the_procedural_dataset_well_beyond_chance():
 
 def test_saved_model_takes_raw_images_and_predicts_like_the_trained_one():
     result, _ = _run(Preprocessing(normalize=True, horizontal_flip=True), TrainConfig(epochs=1))
-    from cnnapp.datasets import load_dataset
+    from cnnapp.data import load_dataset
 
     model = RunStore().load_model(result["run_id"])
     dataset = load_dataset(TINY)

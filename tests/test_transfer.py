@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from _imagefactory import image_bytes, write_classes
 
-from cnnapp.network import NetworkError, normalize_spec
+from cnnapp.nets.spec import NetworkError, normalize_spec
 from cnnapp.runs import RunStore
 from cnnapp.settings import get_settings
-from cnnapp.transfer import build_head, cache_key, make_extract_job_spec, validation_split
-from cnnapp.transfer_job import run_extract_job
+from cnnapp.training.extract_job import run_extract_job
+from cnnapp.training.features import build_head, cache_key, make_extract_job_spec, validation_split
 
 # ResNet50's random-weight features tell colours apart (MobileNetV2's vanish without training).
 NETWORK = [
@@ -79,7 +79,7 @@ def test_features_are_computed_once_then_reused_and_the_run_takes_raw_images(tmp
         "l03_dropout",
         "output",
     ]
-    from cnnapp.datasets import load_dataset
+    from cnnapp.data import load_dataset
 
     dataset = load_dataset(spec["dataset"])
     predicted = np.asarray(model(dataset.x_test.astype("float32"))).argmax(axis=1)
@@ -152,7 +152,7 @@ def test_the_assignments_heads_and_the_last_ten_percent():
         "resnet50_fe_v2": 1_151_688,
         "resnet50_fe_v3": 1_231_816,
     }
-    from cnnapp.presets import get_preset
+    from cnnapp.nets.presets import get_preset
 
     for preset, params in heads.items():
         head = build_head(normalize_spec(get_preset(preset))[1:], 2048, 200)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
-from cnnapp.layers import LAYER_TYPES, Field, pair
-from cnnapp.network import NetworkError, spec_from_json
-from cnnapp.presets import PRESETS, get_preset
+from cnnapp.nets.presets import PRESETS, get_preset
+from cnnapp.nets.registry import LAYER_TYPES, Field, pair
+from cnnapp.nets.spec import NetworkError, spec_from_json
 from ui import keys
 from ui.text import t
 

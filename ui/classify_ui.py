@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
-from cnnapp.backbones import BACKBONES
-from cnnapp.explain import ExplainError
-from cnnapp.imagenet import IMAGENET_MODELS, IMAGENET_SIZE, is_bird
+from cnnapp.inspect.classify import IMAGENET_MODELS, IMAGENET_SIZE, is_bird
+from cnnapp.inspect.explain import ExplainError
+from cnnapp.nets.backbone_catalog import BACKBONES
 from ui import data_ui, keys, resources
 from ui.text import t
 
@@ -99,7 +99,7 @@ def _shown(image: np.ndarray) -> np.ndarray:
 
 def explain_ui(model, seen: np.ndarray, top: list[dict]) -> None:
     """Grad-CAM of the top class, feature maps and first-layer filters, in three tabs."""
-    from cnnapp import explain
+    from cnnapp.inspect import explain
 
     st.subheader(t("classify.inside"))
     tabs = st.tabs([t("classify.tab_gradcam"), t("classify.tab_maps"), t("classify.tab_filters")])

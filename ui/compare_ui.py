@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import charts, report
-from cnnapp.datasets import normalize_ref
+from cnnapp.data import normalize_ref
 from cnnapp.runs import CLI_OWNER, RunInfo
 from ui import data_ui, keys, nav, plot, resources, settings_ui
 from ui.text import lang, t

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import i18n
-from cnnapp.datasets import DATASET_CHOICES, DatasetUnavailableError, normalize_ref
+from cnnapp.data import DATASET_CHOICES, DatasetUnavailableError, normalize_ref
 from cnnapp.settings import get_settings
 from ui import keys, resources
 from ui.shapes import remember_dataset

@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import charts
-from cnnapp.evaluation import RESULT_COLUMNS
 from cnnapp.jobs import JobStatus
+from cnnapp.training.scoring import RESULT_COLUMNS
 from ui import keys, nav, plot, resources
 from ui.text import lang, t
 

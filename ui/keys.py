@@ -20,7 +20,7 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import i18n
 from cnnapp.config import Preprocessing, TrainConfig
-from cnnapp.presets import get_preset
+from cnnapp.nets.presets import get_preset
 
 # Values kept for the whole session
 LANG = "lang"  # "en" or "es"

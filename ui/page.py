@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import devices, i18n
-from cnnapp.runtime import backend_name
+from cnnapp.devices import backend_name
 from ui import keys, nav, resources
 from ui.text import t
 

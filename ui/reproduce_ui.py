@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import charts
-from cnnapp.presets import PRESETS
+from cnnapp.nets.presets import PRESETS
 from cnnapp.recipes import METRICS, TABLES, Recipe, Table
 from ui import keys, plot, resources
 from ui.text import lang, t

@@ -88,9 +88,9 @@ def dataset(ref: dict[str, Any], progress: Callable[[str, float | None], None] |
         progress: `progress(message, fraction)` while loading (not called when cached).
 
     Raises:
-        ValueError, DatasetUnavailableError: as `cnnapp.datasets.load_dataset`.
+        ValueError, DatasetUnavailableError: as `cnnapp.data.load_dataset`.
     """
-    from cnnapp.datasets import load_dataset
+    from cnnapp.data import load_dataset
 
     key = json.dumps({"ref": ref, "data_dir": str(get_settings().data_dir)}, sort_keys=True)
     cache = _datasets()
@@ -125,6 +125,6 @@ def imagenet_classifier(name: str):
     Raises:
         WeightsUnavailableError: offline with no weights file (not cached: retried next time).
     """
-    from cnnapp.imagenet import imagenet_classifier as load
+    from cnnapp.inspect.classify import imagenet_classifier as load
 
     return load(name)

@@ -12,7 +12,7 @@ _KNOWN_CLASSES = {"cifar100_25": 25, "cifar10": 10}
 
 
 def _procedural_classes() -> int:
-    from cnnapp.datasets.procedural import CLASS_NAMES  # NumPy only
+    from cnnapp.data.procedural import CLASS_NAMES  # NumPy only
 
     return len(CLASS_NAMES)
 

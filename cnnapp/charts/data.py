@@ -8,12 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from cnnapp.charts.base import (
-    _HEIGHT,
-    OKABE_ITO,
-    TEST_COLOUR,
-    TRAIN_COLOUR,
-)
+from cnnapp.charts.base import _HEIGHT, OKABE_ITO, TEST_COLOUR, TRAIN_COLOUR
 from cnnapp.i18n import t
 
 

@@ -9,10 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from cnnapp.charts.base import (
-    TRAIN_COLOUR,
-    _is_number,
-)
+from cnnapp.charts.base import TRAIN_COLOUR, _is_number
 from cnnapp.i18n import t
 
 
@@ -115,7 +112,7 @@ def confusion_summary(frame: pd.DataFrame, lang: str = "en") -> str:
 
 
 def top_k_frame(items: Sequence[Mapping]) -> pd.DataFrame:
-    """`cnnapp.classify.top_k` output as a frame with `label`, `probability`, `rank`."""
+    """`cnnapp.data.images.top_k` output as a frame with `label`, `probability`, `rank`."""
     rows = [(str(i["label"]), float(i["probability"]), n + 1) for n, i in enumerate(items)]
     return pd.DataFrame(rows, columns=["label", "probability", "rank"])
 

@@ -7,10 +7,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from cnnapp.charts.base import (
-    OKABE_ITO,
-    _metric_label,
-)
+from cnnapp.charts.base import OKABE_ITO, _metric_label
 from cnnapp.i18n import t
 
 

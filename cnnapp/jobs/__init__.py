@@ -1,0 +1,47 @@
+"""Jobs: the `Executor` interface, the local backend, job records and the worker process.
+
+| module | owns |
+| --- | --- |
+| `executor` | `Executor`: submit, status, cancel, list, shutdown |
+| `local` | `LocalExecutor`: worker processes on this machine, the queue, stop requests |
+| `spawn` | starting a worker process, reading its messages, describing how it exited |
+| `worker` | the worker's entry point (`worker_main`) and the stop flag it polls |
+| `record` | `JobRecord`: one job's events folded in, journal and snapshot conversions |
+| `status` | `JobStatus` (the snapshot pages poll) and the job states |
+| `journal` | `JobJournal`: job records on disk, adopted after a restart |
+
+Example:
+    executor = get_executor()
+    job_id = executor.submit(spec, owner="session-1")
+    executor.status(job_id, owner="session-1").state  # "queued", "running", ..., "completed"
+"""
+
+from __future__ import annotations
+
+import threading
+
+from cnnapp.jobs.executor import Executor
+from cnnapp.jobs.local import BUILTIN_KINDS, LocalExecutor
+from cnnapp.jobs.status import DONE_STATES, MAX_BATCH_POINTS, JobStatus
+
+__all__ = [
+    "BUILTIN_KINDS",
+    "DONE_STATES",
+    "MAX_BATCH_POINTS",
+    "Executor",
+    "JobStatus",
+    "LocalExecutor",
+    "get_executor",
+]
+
+_executor: Executor | None = None
+_executor_lock = threading.Lock()
+
+
+def get_executor() -> Executor:
+    """The process-wide executor for the app and the command line (created on first use)."""
+    global _executor
+    with _executor_lock:
+        if _executor is None or getattr(_executor, "closed", False):
+            _executor = LocalExecutor()
+        return _executor

@@ -1,0 +1,333 @@
+"""The local backend: jobs run in worker processes on this machine, `max_jobs` at a time.
+
+The scheduler thread starts queued jobs (FIFO) as slots free up, reads their workers' events
+(`cnnapp.jobs.spawn`), folds them into each job's `JobRecord` and writes the journal, so a
+restart reports cut-short jobs as interrupted.
+
+Example:
+    executor = LocalExecutor()
+    job_id = executor.submit(spec, owner="session-1")
+    executor.status(job_id, owner="session-1").state  # "queued", "running", ..., "completed"
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import multiprocessing
+import secrets
+import threading
+import time
+import weakref
+from collections import deque
+from multiprocessing.connection import wait as wait_for_any
+
+from cnnapp import devices
+from cnnapp.jobs import spawn
+from cnnapp.jobs.executor import Executor
+from cnnapp.jobs.journal import JobJournal
+from cnnapp.jobs.record import JobRecord, now_iso
+from cnnapp.jobs.status import DONE_STATES, UNFINISHED_STATES, JobStatus
+from cnnapp.settings import get_settings
+
+BUILTIN_KINDS = {  # spec["kind"] -> "module:function"
+    "train": "cnnapp.training.train_job:run_job",
+    "extract": "cnnapp.training.extract_job:run_extract_job",  # a frozen backbone's features + a head
+}
+MAX_FINISHED_JOBS = 200  # finished jobs remembered; the oldest are forgotten
+
+
+class LocalExecutor(Executor):
+    """Runs jobs in worker processes on this machine, `max_jobs` at a time (FIFO queue).
+
+    With several GPUs each running job gets one of its own (`CUDA_VISIBLE_DEVICES`), so at most
+    one job runs per GPU; with one GPU, jobs share it (memory growth); with none, they use the CPU.
+
+    Args:
+        max_jobs: jobs that run at once; default `get_settings().max_jobs`.
+        gpus: GPU names; default `devices.probe_gpus()` (tests pass a made-up list).
+        kinds: more job kinds, `{"kind": "module:function"}`, besides "train" and "extract".
+        stop_timeout_s: how long a job may take to stop after `cancel` before it is terminated.
+        journal: where job records are kept so that a restart reports cut-short jobs as
+            interrupted (`JobJournal`); default `<data dir>/jobs`; False for none.
+
+    Raises:
+        ValueError: if `max_jobs` is not a whole number of at least 1.
+    """
+
+    def __init__(
+        self,
+        max_jobs: int | None = None,
+        gpus: list[str] | None = None,
+        kinds: dict[str, str] | None = None,
+        stop_timeout_s: float = 60.0,
+        journal: JobJournal | bool | None = None,
+    ) -> None:
+        max_jobs = get_settings().max_jobs if max_jobs is None else max_jobs
+        if isinstance(max_jobs, bool) or not isinstance(max_jobs, int) or max_jobs < 1:
+            raise ValueError(f"max_jobs must be a whole number of at least 1, got {max_jobs!r}.")
+        self.max_jobs = max_jobs
+        self.gpus = list(devices.probe_gpus() if gpus is None else gpus)
+        self.kinds = {**BUILTIN_KINDS, **(kinds or {})}
+        self.stop_timeout_s = float(stop_timeout_s)
+        self._gpu_ids = devices.visible_device_ids(len(self.gpus))
+        self._context = multiprocessing.get_context("spawn")
+        self._lock = threading.RLock()
+        self._jobs: dict[str, JobRecord] = {}
+        self._queue: deque[str] = deque()
+        self._running: list[JobRecord] = []
+        self._closed = False
+        self._journal = (journal or JobJournal()) if journal is not False else None
+        self._adopt()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="cnnapp-jobs", daemon=True)
+        self._thread.start()
+        this = weakref.ref(self)
+
+        def shutdown_at_exit() -> None:  # no orphan workers when the app or CLI exits
+            executor = this()
+            if executor is not None:
+                executor.shutdown()
+
+        self._at_exit = shutdown_at_exit
+        atexit.register(shutdown_at_exit)
+
+    @property
+    def capacity(self) -> int:
+        """How many jobs may run at once."""
+        return min(self.max_jobs, len(self.gpus)) if len(self.gpus) > 1 else self.max_jobs
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # The interface
+
+    def submit(self, spec: dict, owner: str) -> str:
+        """Queues a job; the worker receives `spec` plus "owner" and "job_id".
+
+        Args:
+            spec: plain data (JSON-able) with a "kind" among `self.kinds`, e.g. "train".
+            owner: who submits it: a browser session's id or "cli".
+
+        Returns:
+            The job's id (unguessable).
+
+        Raises:
+            ValueError: if owner is empty, the kind unknown or the spec not plain data.
+            RuntimeError: if the executor has been shut down.
+        """
+        if not isinstance(owner, str) or not owner:
+            raise ValueError(f"owner must be a non-empty string, got {owner!r}.")
+        kind = spec.get("kind") if isinstance(spec, dict) else None
+        if kind not in self.kinds:
+            raise ValueError(
+                f"unknown job kind {kind!r}; expected a dict spec with 'kind' one of "
+                f"{sorted(self.kinds)} (make one with cnnapp.training.train_job.make_job_spec)."
+            )
+        try:
+            data = json.loads(json.dumps(spec))
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"a job spec must be plain data (dicts, lists, numbers, text): {error}."
+            ) from None
+        job_id = secrets.token_urlsafe(12)
+        data.update(owner=owner, job_id=job_id)
+        job = JobRecord(id=job_id, owner=owner, kind=kind, kind_path=self.kinds[kind], spec=data)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this executor has been shut down; use get_executor() again.")
+            self._jobs[job_id] = job
+            self._queue.append(job_id)
+            self._forget_old()
+            self._record(job)
+        self._wake.set()
+        return job_id
+
+    def status(self, job_id: str, owner: str) -> JobStatus | None:
+        with self._lock:
+            job = self._jobs.get(job_id) if isinstance(job_id, str) else None
+            if job is None or job.owner != owner:
+                return None
+            return self._snapshot(job, time.monotonic())
+
+    def list(self, owner: str) -> list[JobStatus]:
+        with self._lock:
+            now = time.monotonic()
+            jobs = [job for job in reversed(self._jobs.values()) if job.owner == owner]
+            return [self._snapshot(job, now) for job in jobs]
+
+    def cancel(self, job_id: str, owner: str) -> bool:
+        with self._lock:
+            job = self._jobs.get(job_id) if isinstance(job_id, str) else None
+            if job is None or job.owner != owner or job.state not in UNFINISHED_STATES:
+                return False
+            if job.state == "queued":
+                self._queue.remove(job.id)
+                self._finish(job, "stopped")
+            elif job.state == "running":
+                job.stop.set()
+                job.state, job.stop_requested_mono = "stopping", time.monotonic()
+            return True
+
+    def shutdown(self, wait: bool = False) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            for job_id in self._queue:
+                self._jobs[job_id].error = "CNN Lab shut down before the job started."
+                self._finish(self._jobs[job_id], "interrupted")
+            self._queue.clear()
+            for job in self._running:
+                job.stop.set()
+                job.state = "stopping"
+        self._wake.set()
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout=10)
+        deadline = time.monotonic() + (self.stop_timeout_s if wait else 0.0)
+        while self._running and time.monotonic() < deadline:
+            for job in list(self._running):
+                self._pump(job)
+            time.sleep(0.05)
+        for job in list(self._running):
+            job.interrupted = True
+            job.process.terminate()
+        for job in list(self._running):
+            job.process.join(3)
+            if job.process.exitcode is None:
+                job.process.kill()
+                job.process.join(3)
+            self._pump(job)
+        with self._lock:
+            for job in self._jobs.values():
+                self._record(job, release=True)
+        atexit.unregister(self._at_exit)
+
+    # The scheduler thread
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.clear()
+            with self._lock:
+                if self._closed:
+                    return
+                while self._queue and len(self._running) < self.capacity:
+                    self._start(self._jobs[self._queue.popleft()])
+                running = list(self._running)
+            if not running:
+                self._wake.wait(0.25)
+                continue
+            waitables = [job.conn for job in running if job.conn is not None]
+            try:
+                wait_for_any(waitables + [job.process.sentinel for job in running], timeout=0.1)
+            except (OSError, ValueError):
+                time.sleep(0.05)
+            for job in running:
+                self._pump(job)
+
+    def _start(self, job: JobRecord) -> None:
+        """Starts a queued job's worker (called with the lock held)."""
+        env = {}
+        if len(self.gpus) > 1:
+            used = {other.gpu for other in self._running}
+            job.gpu = next(index for index in range(len(self.gpus)) if index not in used)
+            env["CUDA_VISIBLE_DEVICES"] = self._gpu_ids[job.gpu]
+            job.device = f"GPU {job.gpu}: {self.gpus[job.gpu]}"
+        else:
+            job.device = f"GPU 0: {self.gpus[0]}" if self.gpus else "CPU"
+        try:
+            spawn.start(self._context, job, env)
+        except Exception as error:
+            job.process, job.error = None, f"the worker process could not be started: {error}."
+            self._finish(job, "failed")
+            return
+        job.state = "running"
+        job.phase, job.message = "starting", "starting the worker process"  # TF takes seconds
+        job.started_at, job.started_mono = now_iso(), time.monotonic()
+        self._running.append(job)
+        self._record(job)
+
+    def _pump(self, job: JobRecord) -> None:
+        """Reads a running job's messages; finalises it once its process has exited."""
+        exited = job.process.exitcode is not None
+        messages, drained = spawn.drain(job)
+        with self._lock:
+            for message in messages:
+                job.fold(message)
+            if any(isinstance(m, dict) and m.get("type") == "epoch" for m in messages):
+                self._record(job)
+            if job not in self._running:
+                return
+            if exited and drained:
+                self._finalize(job)
+            elif job.stop_requested_mono is not None and job.terminated_mono is None:
+                if time.monotonic() - job.stop_requested_mono > self.stop_timeout_s:
+                    job.terminated_mono = time.monotonic()
+                    job.process.terminate()
+            elif job.terminated_mono and time.monotonic() - job.terminated_mono > 5:
+                job.process.kill()
+
+    def _finalize(self, job: JobRecord) -> None:
+        """Decides the final state from the exited process (called with the lock held)."""
+        code = job.process.exitcode
+        if code == 0 and job.has_result:
+            result_status = job.result.get("status") if isinstance(job.result, dict) else None
+            state = "stopped" if result_status == "stopped" else "completed"
+        elif job.interrupted:
+            state = "interrupted"
+            job.error = job.error or "CNN Lab shut down while the job was running."
+        elif job.terminated_mono is not None:
+            state = "stopped" if job.acknowledged else "failed"
+            if state == "failed":
+                job.error = (
+                    f"the job did not stop within {self.stop_timeout_s:g} s of the stop request "
+                    "and was ended."
+                )
+        else:
+            state = "failed"
+            if code == 0:
+                job.error = "the training process ended without sending a result"
+                job.error += f"; {job.bad_message}." if job.bad_message else "."
+            elif job.error is None:
+                job.error = spawn.describe_exit(code)
+        self._finish(job, state)
+
+    def _finish(self, job: JobRecord, state: str) -> None:
+        """Moves a job to a final state and frees its process and device (lock held)."""
+        job.state, job.finished_at, job.finished_mono = state, now_iso(), time.monotonic()
+        if job in self._running:
+            self._running.remove(job)
+        if job.conn is not None:
+            job.conn.close()
+        if job.process is not None:
+            job.process.join(1)
+            if job.process.exitcode is not None:
+                job.process.close()
+        job.conn = job.process = job.stop = None
+        self._record(job)
+
+    def _record(self, job: JobRecord, release: bool = False) -> None:
+        """Writes the job's journal record (state, history, outcome)."""
+        if self._journal is None:
+            return
+        write = self._journal.release if release else self._journal.write
+        write(job.to_journal())
+
+    def _adopt(self) -> None:
+        """Lists the jobs of executors that have ended (a restart): cut-short ones interrupted."""
+        if self._journal is None:
+            return
+        for record in self._journal.recover():
+            kind_path = self.kinds.get(str(record.get("kind")), "")
+            job = JobRecord.from_journal(record, kind_path)
+            self._jobs[job.id] = job
+
+    def _forget_old(self) -> None:
+        finished = [job_id for job_id, job in self._jobs.items() if job.state in DONE_STATES]
+        for job_id in finished[: max(0, len(finished) - MAX_FINISHED_JOBS)]:
+            del self._jobs[job_id]
+
+    def _snapshot(self, job: JobRecord, now: float) -> JobStatus:
+        position = self._queue.index(job.id) + 1 if job.state == "queued" else None
+        return job.snapshot(now, position)
