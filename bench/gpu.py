@@ -69,12 +69,12 @@ def resnet50_plain(
 def resnet50_engine(
     batch_size: int, steps: int = 20, size: int = 224, epochs: int = 3
 ) -> dict[str, Any]:
-    """The engine's training path (`_train`) fine-tuning a ResNet50 backbone, mixed precision."""
+    """The engine's model, plan and fit path fine-tuning a ResNet50 backbone, mixed precision."""
+    from bench.train_compare import engine_trainer
     from cnnapp.config import Preprocessing, TrainConfig
     from cnnapp.data import Dataset
-    from cnnapp.devices import accelerator
     from cnnapp.nets.registry import LAYER_TYPES
-    from cnnapp.training import _train, make_job_spec
+    from cnnapp.training import fit
 
     if "backbone" not in LAYER_TYPES:
         return {"skipped": "this checkout has no 'backbone' layer type"}
@@ -85,7 +85,6 @@ def resnet50_engine(
     config = TrainConfig(
         epochs=epochs, batch_size=batch_size, validation_split=0.0, mixed_precision=True
     )
-    spec = make_job_spec(network, {"name": "procedural", "image_size": size}, None, config)
     ends: list[float] = []
     marks: dict[str, Timer] = {}
 
@@ -96,9 +95,9 @@ def resnet50_engine(
             ends.append(marks["timer"].wall())
 
     data = (x, y, x[:0], y[:0])
-    device = accelerator()
-    trained = _train(spec, dataset, data, config, Preprocessing(), report, lambda: False, device)
-    return {"images_per_s": _steady(len(x), ends), "plan": trained.plan.to_dict()}
+    trainer, inputs, plan = engine_trainer(network, dataset, data, config, Preprocessing())
+    fit(trainer, inputs, config, report, lambda: False, batches=steps, info={})
+    return {"images_per_s": _steady(len(x), ends), "plan": plan.to_dict()}
 
 
 def resnet50_pair(batch_size: int, steps: int = 20, size: int = 224) -> dict[str, Any]:

@@ -71,14 +71,13 @@ def _warm_main(conn: Any) -> None:
     """A worker that imports TensorFlow first, then waits for its job (the pool's idea)."""
     import keras  # noqa: F401
 
-    import cnnapp.training.train_job  # noqa: F401
+    import cnnapp.training  # noqa: F401
+    from cnnapp.jobs import BUILTIN_KINDS
     from cnnapp.jobs.worker import StopFlag, worker_main
 
     conn.send("ready")
     spec = conn.recv()
-    worker_main(
-        "warm", "cnnapp.training.train_job:run_job", spec, conn, StopFlag(multiprocessing), {}
-    )
+    worker_main("warm", BUILTIN_KINDS["train"], spec, conn, StopFlag(multiprocessing), {})
 
 
 def warm_worker(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str, Any]:

@@ -55,7 +55,7 @@ def training_table(training: dict) -> str:
             rows.append(
                 [
                     network,
-                    "ImageDataGenerator + fit" if pipeline == "assignment" else "engine (_train)",
+                    "ImageDataGenerator + fit" if pipeline == "assignment" else "engine (run_job)",
                     f"{len([r for r in runs if 'error' not in r])}",
                     fmt(_med(runs, "images_per_s"), 0),
                     fmt(_med(runs, "steady_images_per_s"), 0),

@@ -7,9 +7,9 @@ call runs in its own process (`bench.items`), so thread pools and memory start f
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Any
-
-import numpy as np
 
 from bench.common import PREPROCESSING, Timer, peak_rss_mb
 
@@ -109,54 +109,70 @@ def assignment(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str
 
 def _engine_setup(network: str, ref: dict, epochs: int, seed: int):
     from cnnapp.config import Preprocessing, TrainConfig
-    from cnnapp.devices import accelerator
     from cnnapp.nets.presets import get_preset
     from cnnapp.training import make_job_spec
 
     config = TrainConfig(epochs=epochs, seed=seed)
     preprocessing = Preprocessing(**PREPROCESSING)
-    spec = make_job_spec(get_preset(network), ref, preprocessing, config)
-    dataset, data = _load(ref, config.validation_split)
-    return spec, dataset, data, config, preprocessing, accelerator()
-
-
-def _val_accuracy(model, x_val: np.ndarray, y_val: np.ndarray) -> float:
-    return float(model.evaluate(x_val.astype("float32"), y_val, verbose=0)[1])
+    return make_job_spec(get_preset(network), ref, preprocessing, config), config, preprocessing
 
 
 def engine(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str, Any]:
-    """The engine's training path (`cnnapp.training.train_job._train`, as `run_job` uses), nothing saved."""
-    from cnnapp.training import _train
+    """The engine's training job itself (`cnnapp.training.run_job`), timed from its own events.
 
-    spec, dataset, data, config, preprocessing, device = _engine_setup(network, ref, epochs, seed)
+    The run is saved in a temporary folder, removed afterwards; its scoring and saving come after
+    the last epoch, so they are not in the figures.
+    """
+    from cnnapp.training import run_job
+
+    spec, _, _ = _engine_setup(network, ref, epochs, seed)
     marks: dict[str, Any] = {"walls": [], "cpus": []}
 
     def report(event: dict) -> None:  # the job's own progress events, timed here
         if event.get("type") == "train_begin":
-            marks["timer"] = Timer()
+            marks["timer"], marks["images"] = Timer(), event["train_size"]
         elif event.get("type") == "epoch":
             marks["walls"].append(marks["timer"].wall())
             marks["cpus"].append(marks["timer"].cpu())
 
-    trained = _train(spec, dataset, data, config, preprocessing, report, lambda: False, device)
+    with tempfile.TemporaryDirectory(prefix="cnnapp-bench-runs-") as models:
+        os.environ["CNNAPP_MODELS_DIR"] = models  # this is the bench child's own process
+        metrics = run_job(spec, report, lambda: False)["metrics"]
     return _result(
-        len(data[0]),
+        marks["images"],
         marks["walls"],
         marks["cpus"],
-        val_accuracy=_val_accuracy(trained.model, data[2], data[3]),
-        plan=trained.plan.to_dict(),
-        device=device,
+        val_accuracy=metrics["val_accuracy"],
+        plan=metrics["training_plan"],
+        device=metrics["device"],
     )
+
+
+def engine_trainer(network: list[dict], dataset, data: tuple, config, preprocessing):
+    """The engine's model, plan and input pipeline, from the public API, ready for `fit`.
+
+    Returns:
+        `(trainer, fit inputs, plan)`: the compiled model `fit` trains (sharing every variable
+        with the whole model) and `model.fit`'s data arguments.
+    """
+    from cnnapp.devices import accelerator
+    from cnnapp.training import compile_model, prepare_model
+    from cnnapp.training import plan as pipeline
+
+    device = accelerator()
+    precision = pipeline.precision_for(config, device)
+    model = prepare_model(network, dataset, data[0], preprocessing, config, precision).model
+    plan = pipeline.make_plan(model, config, -(-len(data[0]) // config.batch_size), device)
+    trainer = pipeline.training_model(model, plan)
+    compile_model(trainer, config, plan.steps_per_execution)
+    return trainer, pipeline.fit_data(model, plan, data, config.batch_size, config.seed), plan
 
 
 def bare(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str, Any]:
     """The engine's model and input pipeline under a bare `fit`: no callback, no job process."""
-    from cnnapp.training import _fit, _prepare_model
-    from cnnapp.training import plan as pipeline
-
-    spec, dataset, data, config, preprocessing, device = _engine_setup(network, ref, epochs, seed)
-    model, _, _ = _prepare_model(spec, dataset, data[0], config, preprocessing)
-    plan = pipeline.make_plan(model, config, -(-len(data[0]) // config.batch_size), device)
+    spec, config, preprocessing = _engine_setup(network, ref, epochs, seed)
+    dataset, data = _load(ref, config.validation_split)
+    trainer, inputs, plan = engine_trainer(spec["network"], dataset, data, config, preprocessing)
     clock = _epoch_clock()
-    _fit(model, data, config, None, None, device, plan=plan, callbacks=[clock])
+    trainer.fit(**inputs, epochs=config.epochs, callbacks=[clock], verbose=0)
     return _result(len(data[0]), clock.walls, clock.cpus, plan=plan.to_dict())

@@ -4,7 +4,7 @@ A recipe is data: dataset, preset, preprocessing, training settings and the figu
 printed for it. All rows of a table share the seed, so rows with the same network start from
 identical weights (the assignment's `get_weights`/`set_weights`). Tables 10-13 (section 4) use
 ResNet50 on Caltech-UCSD Birds ("cub200"): rows whose network starts with a frozen backbone run as
-feature-extractor jobs (`cnnapp.training.features`), the fine-tuned ones as training jobs.
+feature-extractor jobs and the others as training jobs, as `cnnapp.training.make_job_spec` decides.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from typing import Any
 
 from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.nets.presets import PRESETS, get_preset
-from cnnapp.training import make_job_spec
-from cnnapp.training.features import make_extract_job_spec
-
-METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_accuracy")
+from cnnapp.training.jobspec import job_kind, make_job_spec
+from cnnapp.training.scoring import RESULT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -45,16 +43,6 @@ class Recipe:
         data = dict(dataset or {"name": self.dataset})
         if limit:
             data["limit"] = limit
-        if self.kind == "extract":
-            return make_extract_job_spec(
-                get_preset(self.preset),
-                data,
-                train,
-                label=f"{self.table_label()}: {self.label}",
-                network_name=PRESETS[self.preset].name,
-                recipe=self.id,
-                owner=owner,
-            )
         return make_job_spec(
             get_preset(self.preset),
             data,
@@ -68,10 +56,9 @@ class Recipe:
 
     @property
     def kind(self) -> str:
-        """The job kind: "extract" when the network starts with a frozen backbone, else "train"."""
-        first = PRESETS[self.preset].spec[0] if PRESETS[self.preset].spec else {}
-        frozen = first.get("type") == "backbone" and not first.get("trainable")
-        return "extract" if frozen else "train"
+        """The job kind `make_job_spec` gives it: "extract" for a frozen backbone without
+        augmentation or normalisation, else "train"."""
+        return job_kind(PRESETS[self.preset].spec, self.preprocessing)
 
     def table_label(self) -> str:
         return TABLES[self.table].title if self.table in TABLES else self.table
@@ -90,7 +77,7 @@ class Table:
 
 
 def _figures(*values: float, epochs: int | None = None) -> dict[str, float]:
-    figures = dict(zip(METRICS, values, strict=True))
+    figures = dict(zip(RESULT_COLUMNS, values, strict=True))
     if epochs is not None:
         figures["epochs"] = epochs
     return figures

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cnnapp.i18n import t
+from cnnapp.training.scoring import RESULT_COLUMNS
 
 # (key, kind): kind "text", "int", "seconds" or "metric" decides how a value is written
 COLUMNS: list[tuple[str, str]] = [
@@ -25,14 +26,9 @@ COLUMNS: list[tuple[str, str]] = [
     ("preprocessing", "text"),
     ("epochs", "int"),
     ("time_s", "seconds"),
-    ("train_loss", "metric"),
-    ("train_accuracy", "metric"),
-    ("val_loss", "metric"),
-    ("val_accuracy", "metric"),
-    ("test_accuracy", "metric"),
+    *((key, "metric") for key in RESULT_COLUMNS),
     ("gap", "metric"),
 ]
-METRIC_KEYS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_accuracy")
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -88,7 +84,7 @@ def run_row(run_id: str, config: Mapping[str, Any], metrics: Mapping[str, Any]) 
         "time_s": _number(metrics.get("wall_time_s")),
         "gap": None if train_acc is None or val_acc is None else train_acc - val_acc,
     }
-    for key in METRIC_KEYS:
+    for key in RESULT_COLUMNS:
         row[key] = _number(metrics.get(key))
     return row
 

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from cnnapp.nets.spec import NetworkError, summarize
-from cnnapp.training import make_job_spec
-from cnnapp.training.features import is_feature_extractor, make_extract_job_spec
+from cnnapp.training import is_feature_extractor, job_kind, make_job_spec
 from ui import data_ui, job_view, keys, nav, page, resources, settings_ui, t
 from ui.shapes import dataset_shape
 
@@ -52,11 +51,8 @@ def start_job(preprocessing, config) -> str | None:
         "owner": keys.owner(),
     }
     try:
-        if _extracts_features(network, preprocessing):
-            spec = make_extract_job_spec(network, st.session_state[keys.DATASET], config, **names)
-        else:
-            dataset = st.session_state[keys.DATASET]
-            spec = make_job_spec(network, dataset, preprocessing, config, **names)
+        dataset = st.session_state[keys.DATASET]
+        spec = make_job_spec(network, dataset, preprocessing, config, **names)
         job_id = resources.executor().submit(spec, keys.owner())
     except (ValueError, RuntimeError) as error:
         return str(error)
@@ -65,16 +61,11 @@ def start_job(preprocessing, config) -> str | None:
     return None
 
 
-def _extracts_features(network, preprocessing) -> bool:
-    """A frozen backbone with no augmentation or normalisation: features once, then the head."""
-    return is_feature_extractor(network) and not (preprocessing.augments or preprocessing.normalize)
-
-
 def transfer_note_ui(preprocessing, config) -> None:
     """How a network that starts with a frozen backbone will be trained."""
     if not is_feature_extractor(st.session_state[keys.SPEC]) or isinstance(config, str):
         return
-    if _extracts_features(st.session_state[keys.SPEC], preprocessing):
+    if job_kind(st.session_state[keys.SPEC], preprocessing) == "extract":
         percent = round(100 * config.validation_split)
         st.info(t("train.extract_note", percent=percent), icon=":material/bolt:")
     else:

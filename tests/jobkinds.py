@@ -1,6 +1,6 @@
 """Small job functions for the executor's tests, imported by spawned workers (no Keras here).
 
-Each has the signature of `cnnapp.training.train_job.run_job`: `f(spec, report, should_stop) -> result`.
+Each has the signature of `cnnapp.training.run_job`: `f(spec, report, should_stop) -> result`.
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def test_keys_built_from_values_exist():
         keys += [f"field.{f.name}.help" for f in layer_type.fields]
         if not layer_type.fields:
             keys.append(f"layer.{layer_type.key}")
-    keys += [f"col.{key}" for key, _ in RESULT_COLUMNS]
+    keys += [f"col.{key}" for key in RESULT_COLUMNS]
     keys += [f"report.col.{key}" for key, _ in COLUMNS]
     keys += [f"chart.metric.{m}" for m in ("loss", "accuracy", "val_accuracy", "test_accuracy")]
     keys += [f"chart.split.{s}" for s in ("train", "validation", "test")]

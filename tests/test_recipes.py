@@ -105,3 +105,15 @@ def test_transfer_tables_use_the_assignments_networks_and_job_kinds():
     assert extract["kind"] == "extract" and extract["dataset"] == {"name": "cub200", "limit": 10}
     assert t12[0].job_spec()["kind"] == "train"
     assert TABLES["11"].has_epochs and not TABLES["10"].has_epochs
+
+
+def test_a_frozen_backbone_recipe_with_augmentation_trains_and_keeps_its_preprocessing():
+    from dataclasses import replace
+
+    from cnnapp.config import Preprocessing
+
+    frozen = TABLES["10"].recipes[0]
+    augmented = replace(frozen, preprocessing=Preprocessing(horizontal_flip=True))
+    assert frozen.kind == "extract" and augmented.kind == "train"
+    spec = augmented.job_spec(epochs=1, limit=10)
+    assert spec["kind"] == "train" and spec["preprocessing"]["horizontal_flip"] is True

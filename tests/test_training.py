@@ -37,7 +37,7 @@ def test_basenet_learns_the_procedural_dataset_well_beyond_chance():
     run = RunStore().get(result["run_id"])
     assert run.status == "ok"
     assert run.metrics["train_accuracy"] == pytest.approx(metrics["train_accuracy"])
-    assert run.config["split"] == {"train": 540, "val": 60, "test": 150}
+    assert run.config["split"] == {"train": 540, "val": 60, "test": 150, "validation": "first"}
     assert len(run.history["epochs"]) == 4
     assert np.array(run.metrics["confusion_matrix"]).sum() == 150
 

@@ -8,6 +8,7 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 from cnnapp import charts, report
 from cnnapp.data import normalize_ref
 from cnnapp.runs import CLI_OWNER, RunInfo
+from cnnapp.training.scoring import RESULT_COLUMNS
 from ui import data_ui, keys, nav, plot, resources, settings_ui
 from ui.text import lang, t
 
@@ -245,7 +246,7 @@ def metrics_ui(run: RunInfo) -> None:
     """The run's own results row and what it was trained with."""
     row = report.run_row(run.run_id, run.config, run.metrics)
     cols = st.columns(5)
-    for col, key in zip(cols, report.METRIC_KEYS, strict=True):
+    for col, key in zip(cols, RESULT_COLUMNS, strict=True):
         value = row[key]
         col.metric(t(f"report.col.{key}"), "—" if value is None else f"{value:.4f}")
     train = run.config.get("train") or {}

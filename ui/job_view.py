@@ -134,7 +134,7 @@ def curves_ui(status: JobStatus) -> None:
 
 def results_frame(metrics: dict) -> pd.DataFrame:
     """The assignment's results row: train loss/accuracy, validation loss/accuracy, test accuracy."""
-    row = {t(f"col.{key}"): _rounded(metrics.get(key)) for key, _ in RESULT_COLUMNS}
+    row = {t(f"col.{key}"): _rounded(metrics.get(key)) for key in RESULT_COLUMNS}
     return pd.DataFrame([row])
 
 

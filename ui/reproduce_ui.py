@@ -12,7 +12,8 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import charts
 from cnnapp.nets.presets import PRESETS
-from cnnapp.recipes import METRICS, TABLES, Recipe, Table
+from cnnapp.recipes import TABLES, Recipe, Table
+from cnnapp.training.scoring import RESULT_COLUMNS
 from ui import keys, plot, resources
 from ui.text import lang, t
 
@@ -153,7 +154,7 @@ def results_ui(table: Table) -> None:
     for recipe in table.recipes:
         metrics, state = _ours(recipe, found.get(recipe.id), saved)
         row = _describe(recipe)
-        for key in METRICS:
+        for key in RESULT_COLUMNS:
             theirs, ours = recipe.reported.get(key), metrics.get(key)
             row[t("repro.theirs", metric=t(f"col.{key}"))] = theirs
             row[t("repro.ours", metric=t(f"col.{key}"))] = None if ours is None else round(ours, 4)

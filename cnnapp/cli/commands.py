@@ -16,6 +16,7 @@ from cnnapp.cli import classify as cli_classify
 from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.nets.presets import PRESETS, get_preset
 from cnnapp.nets.spec import NetworkError, spec_from_json, summarize
+from cnnapp.training.scoring import RESULT_COLUMNS
 
 BUILTIN_DATA = {"procedural", "cifar100_25", "cifar10", "cub200", "cub200_2011"}
 BIRDS = ("cub200", "cub200_2011")  # also "cub200:PATH" for the archives or folder at PATH
@@ -174,10 +175,7 @@ def wait_for(executor, job_ids: list[str], quiet: bool = False) -> list:
 
 
 def _result_row(metrics: dict) -> list:
-    return [
-        metrics.get(k)
-        for k in ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_accuracy")
-    ]
+    return [metrics.get(k) for k in RESULT_COLUMNS]
 
 
 RESULT_HEADERS = ["train loss", "train acc", "val loss", "val acc", "test acc"]
@@ -186,7 +184,6 @@ RESULT_HEADERS = ["train loss", "train acc", "val loss", "val acc", "test acc"]
 def cmd_train(args) -> int:
     from cnnapp.jobs import LocalExecutor
     from cnnapp.training import make_job_spec
-    from cnnapp.training.features import is_feature_extractor, make_extract_job_spec
 
     if args.spec:
         network, name = spec_from_json(Path(args.spec).read_text()), Path(args.spec).stem
@@ -195,11 +192,8 @@ def cmd_train(args) -> int:
     ref = dataset_ref(args.data, args.test_data, args.image_size, args.limit)
     preprocessing, names = _preprocessing_from(args), {"label": args.label or name}
     names.update(network_name=name, owner="cli")
-    if is_feature_extractor(network) and not (preprocessing.augments or preprocessing.normalize):
-        # A frozen backbone: features computed once (and cached), then only the head trains.
-        spec = make_extract_job_spec(network, ref, _config_from(args), **names)
-    else:
-        spec = make_job_spec(network, ref, preprocessing, _config_from(args), **names)
+    # A frozen backbone without augmentation or normalisation becomes a feature-extractor job.
+    spec = make_job_spec(network, ref, preprocessing, _config_from(args), **names)
     executor = LocalExecutor(max_jobs=1)
     try:
         job_id = executor.submit(spec, "cli")
@@ -239,17 +233,7 @@ def cmd_runs(args) -> int:
                         "problem": r.problem,
                         "owner": r.owner,
                         "label": r.label,
-                        "metrics": {
-                            k: r.metrics.get(k)
-                            for k in (
-                                "train_loss",
-                                "train_accuracy",
-                                "val_loss",
-                                "val_accuracy",
-                                "test_accuracy",
-                                "epochs_run",
-                            )
-                        },
+                        "metrics": {k: r.metrics.get(k) for k in (*RESULT_COLUMNS, "epochs_run")},
                     }
                     for r in runs
                 ]
@@ -289,18 +273,7 @@ def cmd_reproduce(args) -> int:
                 "label": recipe.label,
                 "state": status.state,
                 "error": status.error,
-                "ours": metrics
-                and {
-                    k: metrics.get(k)
-                    for k in (
-                        "train_loss",
-                        "train_accuracy",
-                        "val_loss",
-                        "val_accuracy",
-                        "test_accuracy",
-                        "epochs_run",
-                    )
-                },
+                "ours": metrics and {k: metrics.get(k) for k in (*RESULT_COLUMNS, "epochs_run")},
                 "assignment": recipe.reported,
                 "run_id": (status.result or {}).get("run_id"),
             }

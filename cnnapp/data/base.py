@@ -6,6 +6,7 @@ labels are `int64` class indices into `class_names`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -82,23 +83,28 @@ def _check_split(name: str, split: str, x: np.ndarray, y: np.ndarray) -> np.ndar
 
 
 def split_validation(
-    x: np.ndarray, y: np.ndarray, fraction: float
+    x: np.ndarray, y: np.ndarray, fraction: float, take: str = "first"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Splits off the FIRST `int(len(x) * fraction)` images as validation data.
+    """Splits off a `fraction` of the images as validation data, from the start or the end.
 
-    This is what Keras's legacy `ImageDataGenerator(validation_split=fraction)` does with arrays,
-    so results compare with the assignment's. The arrays are sliced, not copied.
+    `take="first"` keeps the FIRST `int(len(x) * fraction)` images for validation: what Keras's
+    legacy `ImageDataGenerator(validation_split=fraction)` does with arrays (the assignment's
+    sections 2-3). `take="last"` keeps the LAST ones: what `model.fit(x, y,
+    validation_split=fraction)` does (the assignment's feature extractors, section 4), i.e. the
+    training part is the first `floor(len(x) * (1 - fraction))`. The arrays are sliced, not copied.
 
     Args:
-        x: images, shape `(n, height, width, channels)`.
+        x: images (or feature vectors), shape `(n, ...)`.
         y: labels, shape `(n,)`.
         fraction: share of the images kept for validation, from 0 (none) to below 1.
+        take: "first" or "last": which end of the arrays validates.
 
     Returns:
         `(x_train, y_train, x_val, y_val)`; the validation arrays are empty when `fraction` is 0.
 
     Raises:
-        ValueError: if `fraction` is outside [0, 1) or `x` and `y` differ in length.
+        ValueError: if `fraction` is outside [0, 1), `take` is neither "first" nor "last", or
+            `x` and `y` differ in length.
 
     Example:
         >>> x_train, y_train, x_val, y_val = split_validation(x, y, 0.1)
@@ -108,8 +114,13 @@ def split_validation(
             f"Validation fraction must be at least 0 and below 1, got {fraction!r}; "
             "use 0.1 to keep 10 % of the training images for validation."
         )
+    if take not in ("first", "last"):
+        raise ValueError(f'take must be "first" or "last", got {take!r}.')
     if len(x) != len(y):
         raise ValueError(f"Got {len(x)} images but {len(y)} labels; they must match.")
+    if take == "last":
+        split_at = int(math.floor(len(x) * (1.0 - float(fraction)))) if fraction else len(x)
+        return x[:split_at], y[:split_at], x[split_at:], y[split_at:]
     n_val = int(len(x) * float(fraction))
     return x[n_val:], y[n_val:], x[:n_val], y[:n_val]
 

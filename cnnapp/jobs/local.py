@@ -32,7 +32,7 @@ from cnnapp.settings import get_settings
 
 BUILTIN_KINDS = {  # spec["kind"] -> "module:function"
     "train": "cnnapp.training.train_job:run_job",
-    "extract": "cnnapp.training.extract_job:run_extract_job",  # a frozen backbone's features + a head
+    "extract": "cnnapp.training.extract_job:run_extract_job",  # frozen backbone features + head
 }
 MAX_FINISHED_JOBS = 200  # finished jobs remembered; the oldest are forgotten
 
@@ -123,7 +123,7 @@ class LocalExecutor(Executor):
         if kind not in self.kinds:
             raise ValueError(
                 f"unknown job kind {kind!r}; expected a dict spec with 'kind' one of "
-                f"{sorted(self.kinds)} (make one with cnnapp.training.train_job.make_job_spec)."
+                f"{sorted(self.kinds)} (make one with cnnapp.training.make_job_spec)."
             )
         try:
             data = json.loads(json.dumps(spec))

@@ -1,36 +1,27 @@
 """The feature-extractor job (`kind: "extract"`): features, a head trained on them, a saved run.
 
-It runs in a worker process like a training job, reports the same events (`phase`,
-`train_begin`, `batch`, `epoch`, `early_stopping`) and returns the same result
-(`{"run_id", "status", "metrics"}`, metrics in the assignment's columns), so the Train page,
-Compare and Reproduce treat it like any run. Its saved model is backbone + head composed: it
-takes raw images. Specs come from `cnnapp.training.features.make_extract_job_spec`.
+Each image goes through the frozen backbone once (features cached on disk, see
+`cnnapp.training.features`); the head then trains through the same fit path as every job, with
+the LAST `validation_split` of the images validating (the assignment's `model.fit(features,
+labels, validation_split=0.1)`), and is scored in the same columns. It reports the same events
+(plus phase "extracting features") and returns the same result, so the Train page, Compare and
+Reproduce treat it like any run. Its saved model is backbone + head composed: it takes raw images.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any
 
 from cnnapp.config import TrainConfig
 from cnnapp.nets.spec import normalize_spec
-from cnnapp.training.features import (
-    build_head,
-    cache_key,
-    cached_features,
-    compose,
-    validation_split,
-)
+from cnnapp.training.features import build_head, cache_key, cached_features, compose
 from cnnapp.training.features import feature_extractor as make_extractor
-from cnnapp.training.scoring import accuracy, detail, predict_probabilities
-
-STOPPED = {"run_id": None, "status": "stopped", "metrics": {}}
-
-
-def _phase(report, phase: str, message: str = "") -> None:
-    report({"type": "phase", "phase": phase, "message": message or phase})
+from cnnapp.training.fit import compile_model, fit, phase
+from cnnapp.training.record import run_config, run_facts, save_run
+from cnnapp.training.scoring import score
+from cnnapp.training.train_job import STOPPED, weights_fingerprint
 
 
 def _progress(report, split: str, started: float, every_s: float = 0.5):
@@ -43,7 +34,7 @@ def _progress(report, split: str, started: float, every_s: float = 0.5):
             last[0] = now
             rate = done / max(now - started, 1e-9)
             message = f"{split} images: {done:,} of {total:,} ({rate:.1f} images/s)"
-            _phase(report, "extracting features", message)
+            phase(report, "extracting features", message)
 
     return progress
 
@@ -77,81 +68,13 @@ def _features(spec, dataset, backbone, config, report, should_stop):
     return out, holder.get("model"), info
 
 
-def _fit(head, features, labels, config, report, should_stop, device):
-    """Trains the head; the LAST `validation_split` of the images validates (as the assignment)."""
-    import keras
-
-    from cnnapp.training.progress import ProgressCallback, StopRequested
-
-    split_at = validation_split(len(features), config.validation_split)
-    x_train, y_train = features[:split_at], labels[:split_at]
-    x_val, y_val = features[split_at:], labels[split_at:]
-    batches = -(-len(x_train) // config.batch_size)
-    info = {"train_size": len(x_train), "val_size": len(x_val), "device": device}
-    progress = ProgressCallback(report, should_stop, config.epochs, batches, info=info)
-    callbacks, early = [progress], None
-    if config.early_stopping:
-        early = keras.callbacks.EarlyStopping(
-            monitor="val_accuracy",
-            mode="max",
-            patience=config.patience,
-            restore_best_weights=config.restore_best_weights,
-        )
-        callbacks.append(early)
-    started, stopped = time.monotonic(), False
-    try:
-        head.fit(
-            x_train,
-            y_train,
-            batch_size=config.batch_size,
-            epochs=config.epochs,
-            validation_data=(x_val, y_val) if len(x_val) else None,
-            shuffle=True,
-            callbacks=callbacks,
-            verbose=0,
-        )
-    except StopRequested:
-        stopped = True
-    return progress.completed_epochs, early, stopped, time.monotonic() - started, split_at
-
-
-def _score(head, features, dataset, history, early, stopped, config) -> dict[str, Any]:
-    """The assignment's columns, computed as `cnnapp.training.train_job` does, on the features."""
-    last = history[-1] if history else {}
-    chosen, restored, best_epoch = last, False, last.get("epoch")
-    if early is not None and not stopped and history:
-        best_epoch = int(early.best_epoch) + 1
-        if config.restore_best_weights and early.best_weights is not None:
-            chosen, restored = history[best_epoch - 1], best_epoch != len(history)
-    metrics = {
-        "train_loss": last.get("loss"),
-        "train_accuracy": accuracy(predict_probabilities(head, features["train"]), dataset.y_train),
-        "val_loss": chosen.get("val_loss"),
-        "val_accuracy": chosen.get("val_accuracy"),
-        "test_accuracy": None,
-        "epochs_run": len(history),
-        "best_epoch": best_epoch,
-        "restored": restored,
-        "early_stopped_epoch": int(early.stopped_epoch) + 1
-        if early and early.stopped_epoch
-        else None,
-        "stopped": stopped,
-    }
-    if features["test"] is not None:
-        probabilities = predict_probabilities(head, features["test"])
-        metrics["test_accuracy"] = accuracy(probabilities, dataset.y_test)
-        metrics.update(detail(probabilities, dataset.y_test, dataset.num_classes))
-        metrics["detail_split"] = "test"
-    return metrics
-
-
 def run_extract_job(
     spec: dict[str, Any], report: Callable[[dict], None], should_stop: Callable[[], bool]
 ) -> dict[str, Any]:
     """Extracts (or reuses) features, trains the head, evaluates it and saves the run.
 
     Args:
-        spec: from `cnnapp.training.features.make_extract_job_spec`.
+        spec: from `cnnapp.training.make_job_spec` (kind "extract").
         report: receives progress events (see docs/architecture.md).
         should_stop: polled between batches; True ends the job (a partial head is kept).
 
@@ -163,17 +86,16 @@ def run_extract_job(
     """
     import keras
 
-    from cnnapp.data import load_dataset
+    from cnnapp.data import load_dataset, split_validation
     from cnnapp.devices import accelerator
-    from cnnapp.training.train_job import make_optimizer, weights_fingerprint
 
     started = time.monotonic()
     config = TrainConfig.from_dict(spec["config"])
     network = normalize_spec(spec["network"])
     backbone, head_spec = network[0], network[1:]
-    _phase(report, "loading data")
+    phase(report, "loading data")
     dataset = load_dataset(
-        spec["dataset"], progress=lambda m, f=None: _phase(report, "loading data", m)
+        spec["dataset"], progress=lambda m, f=None: phase(report, "loading data", m)
     )
     if should_stop():
         return STOPPED
@@ -183,38 +105,35 @@ def run_extract_job(
     )
     if features is None:
         return STOPPED
-    _phase(report, "building")
+    phase(report, "building")
     keras.utils.set_random_seed(config.seed)
     head = build_head(head_spec, features["train"].shape[1], dataset.num_classes)
     init = {layer.name: layer.get_weights() for layer in head.layers if layer.weights}
-    head.compile(
-        optimizer=make_optimizer(config),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
+    compile_model(head, config)
+    phase(report, "training")
+    x_train, y_train, x_val, y_val = split_validation(
+        features["train"], dataset.y_train, config.validation_split, take="last"
     )
-    _phase(report, "training")
-    history, early, stopped, fit_seconds, split_at = _fit(
-        head, features["train"], dataset.y_train, config, report, should_stop, device
-    )
-    if early is not None and early.stopped_epoch:
-        report(
-            {
-                "type": "early_stopping",
-                "stopped_epoch": int(early.stopped_epoch) + 1,
-                "best_epoch": int(early.best_epoch) + 1,
-            }
-        )
-    _phase(report, "evaluating")
-    metrics = _score(head, features, dataset, history, early, stopped, config)
+    inputs = {
+        "x": x_train,
+        "y": y_train,
+        "batch_size": config.batch_size,
+        "validation_data": (x_val, y_val) if len(x_val) else None,
+        "shuffle": True,
+    }
+    batches = -(-len(x_train) // config.batch_size)
+    info = {"train_size": len(x_train), "val_size": len(x_val), "device": device}
+    outcome = fit(head, inputs, config, report, should_stop, batches=batches, info=info)
+    phase(report, "evaluating")
+    metrics = score(
+        head, outcome, (features["train"], dataset.y_train), (features["test"], dataset.y_test),
+        dataset.num_classes,
+    )  # fmt: skip
     model = compose(extractor or make_extractor(backbone, dataset.input_shape, config.seed), head)
     n_images = len(dataset.x_train) + (0 if features["test"] is None else len(features["test"]))
     metrics.update(
-        wall_time_s=time.monotonic() - started,
-        fit_time_s=fit_seconds,
-        images_per_s=split_at * len(history) / fit_seconds if history else None,
-        device=device,
-        backend=keras.backend.backend(),
-        num_params=int(model.count_params()),
+        run_facts(model, outcome, started=started, now=time.monotonic(), images=len(x_train),
+                  device=device),
         head_params=int(head.count_params()),
         init_fingerprint=weights_fingerprint(init),
         feature_cache=feature_info["cache"],
@@ -222,43 +141,10 @@ def run_extract_job(
         features_per_s=None
         if feature_info["cache"] == "hit"
         else n_images / max(feature_info["seconds"], 1e-9),
-    )
-    status = "stopped" if stopped else "completed"
-    _phase(report, "saving")
-    run_id = _save(spec, dataset, model, history, metrics, config, status, split_at)
+    )  # fmt: skip
+    status = "stopped" if outcome.stopped else "completed"
+    split = {"train": len(x_train), "val": len(x_val), "validation": "last"}
+    config_json = run_config(spec, dataset, config, normalization=None, split=split, status=status)
+    phase(report, "saving")
+    run_id = save_run(spec, model, outcome, metrics, config_json)
     return {"run_id": run_id, "status": status, "metrics": metrics}
-
-
-def _save(spec, dataset, model, history, metrics, config, status, split_at) -> str:
-    from cnnapp.runs import RunStore
-
-    n_test = 0 if dataset.x_test is None else len(dataset.x_test)
-    config_json = {
-        "owner": spec.get("owner", "cli"),
-        "label": spec.get("label", ""),
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "kind": "extract",
-        "dataset": spec["dataset"],
-        "dataset_source": dataset.source,
-        "preprocessing": spec.get("preprocessing"),
-        "normalization": None,
-        "train": config.to_dict(),
-        "network_name": spec.get("network_name"),
-        "recipe": spec.get("recipe"),
-        "class_names": list(dataset.class_names),
-        "input_shape": list(dataset.input_shape),
-        "split": {
-            "train": split_at,
-            "val": len(dataset.x_train) - split_at,
-            "test": n_test,
-            "validation": "last",
-        },
-        "status": status,
-    }
-    return RunStore().save(
-        model=model,
-        spec=spec["network"],
-        config=config_json,
-        history={"epochs": history},
-        metrics=metrics,
-    )

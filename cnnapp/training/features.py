@@ -5,84 +5,22 @@ once (`ResNet50(include_top=False, pooling="avg")`: 2048 features), the features
 disk, and a small head (Dense 512 relu -> ... -> softmax) is trained on them in seconds. Re-runs
 with the same dataset, backbone, weights and image size reuse the cache.
 
-As in the assignment here, validation is the LAST 10 % of the training images
-(`model.fit(features, labels, validation_split=0.1)`), unlike the first 10 % of
-`ImageDataGenerator(validation_split=...)` elsewhere.
-
-The job itself (`kind: "extract"`) is `cnnapp.training.extract_job.run_extract_job`.
+The job itself (`kind: "extract"`, chosen by `cnnapp.training.jobspec.make_job_spec`) is
+`cnnapp.training.extract_job.run_extract_job`; it trains the head through the same fit path as
+every job.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.nets.build import layer_name
-from cnnapp.nets.spec import normalize_spec, summarize
 
 EXTRACT_BATCH = 32  # images per forward pass while extracting
-
-
-def make_extract_job_spec(
-    network: list[dict],
-    dataset: dict | None = None,
-    config: TrainConfig | dict | None = None,
-    *,
-    label: str = "",
-    network_name: str | None = None,
-    recipe: str | None = None,
-    owner: str = "cli",
-) -> dict[str, Any]:
-    """A feature-extractor job as plain data, validated, ready for `Executor.submit`.
-
-    Args:
-        network: a frozen backbone layer (`"trainable": False`) followed by the head's layers.
-        dataset: a dataset reference; the procedural dataset by default.
-        config: `TrainConfig` or its dict (optimizer, epochs, early stopping, seed, ...).
-        label, network_name, recipe, owner: as `cnnapp.training.train_job.make_job_spec`.
-
-    Raises:
-        NetworkError: if the network is impossible.
-        ValueError: if it does not start with a frozen backbone.
-    """
-    if not isinstance(config, TrainConfig):
-        config = TrainConfig.from_dict(config)
-    layers = normalize_spec(network)
-    if not layers or layers[0]["type"] != "backbone" or layers[0]["trainable"]:
-        raise ValueError(
-            "A feature-extractor job needs a frozen backbone as its first layer "
-            '({"type": "backbone", "trainable": false}); to fine-tune a trainable backbone, '
-            "train the network as a normal job."
-        )
-    dataset = dict(dataset or {"name": "procedural"})
-    size = int(dataset.get("image_size") or 32)
-    summarize(layers, (size, size, 3), 2)
-    return {
-        "kind": "extract",
-        "owner": owner,
-        "label": label or network_name or "feature extractor",
-        "network": layers,
-        "network_name": network_name,
-        "dataset": dataset,
-        "preprocessing": Preprocessing().to_dict(),
-        "config": config.to_dict(),
-        "recipe": recipe,
-    }
-
-
-def is_feature_extractor(network: list[dict]) -> bool:
-    """Whether a network starts with a frozen backbone, so its features can be computed once.
-
-    Args:
-        network: a layer spec (not validated here; an invalid one is simply not an extractor).
-    """
-    first = network[0] if network and isinstance(network[0], dict) else {}
-    return first.get("type") == "backbone" and not first.get("trainable", False)
 
 
 def feature_extractor(backbone: dict, input_shape: tuple, seed: int = 42):
@@ -230,9 +168,3 @@ def compose(extractor, head):
     for layer in [*extractor.layers[1:], *head.layers[1:]]:
         x = layer(x)
     return keras.Model(inputs, x, name="transfer")
-
-
-def validation_split(count: int, fraction: float) -> int:
-    """Where `model.fit(..., validation_split=fraction)` splits `count` samples (the last part
-    validates)."""
-    return int(math.floor(count * (1.0 - fraction))) if fraction else count

@@ -1,16 +1,17 @@
-"""Scores a trained model the way the assignment's tables do, plus per-class detail."""
+"""Scores a trained model the way the assignment's tables do, plus per-class detail.
+
+`RESULT_COLUMNS` names the assignment's five columns once for the whole project (the run's
+`metrics.json`, the recipes' reported figures, exported tables, the CLI and the pages).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-RESULT_COLUMNS = [
-    ("train_loss", "Train loss"),
-    ("train_accuracy", "Train accuracy"),
-    ("val_loss", "Validation loss"),
-    ("val_accuracy", "Validation accuracy"),
-    ("test_accuracy", "Test accuracy"),
-]
+# The assignment's results columns, in its order.
+RESULT_COLUMNS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_accuracy")
 
 
 def predict_probabilities(model, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
@@ -64,3 +65,48 @@ def detail(probabilities: np.ndarray, labels: np.ndarray, num_classes: int) -> d
         "per_class_accuracy": per_class_accuracy(matrix),
         "misclassified": misclassified(probabilities, labels),
     }
+
+
+def score(
+    model,
+    outcome,
+    train: tuple[np.ndarray, np.ndarray],
+    test: tuple[np.ndarray | None, np.ndarray | None],
+    num_classes: int,
+) -> dict[str, Any]:
+    """The assignment's columns, defined as it computed them, plus detail for Compare.
+
+    Args:
+        model: the trained model (inference mode is used throughout).
+        outcome: the `cnnapp.training.fit.FitOutcome` of its training.
+        train: `(inputs, labels)` of the WHOLE training set, validation part included (the
+            assignment's `train_accuracy` predicted them all).
+        test: `(inputs, labels)` of the test set, or `(None, None)`.
+        num_classes: for the confusion matrix.
+
+    Returns:
+        `train_loss` (the last epoch's), `train_accuracy`, `val_loss` and `val_accuracy` (the last
+        epoch's, or the restored best epoch's), `test_accuracy`, and `epochs_run`, `best_epoch`,
+        `restored`, `early_stopped_epoch`, `stopped`; with a test set also `confusion_matrix`,
+        `per_class_accuracy`, `misclassified` and `detail_split`.
+    """
+    last, chosen = (outcome.history[-1] if outcome.history else {}), outcome.scored_epoch
+    metrics = {
+        "train_loss": last.get("loss"),
+        "train_accuracy": accuracy(predict_probabilities(model, train[0]), train[1]),
+        "val_loss": chosen.get("val_loss"),
+        "val_accuracy": chosen.get("val_accuracy"),
+        "test_accuracy": None,
+        "epochs_run": len(outcome.history),
+        "best_epoch": outcome.best_epoch,
+        "restored": outcome.restored,
+        "early_stopped_epoch": outcome.early_stopped_epoch,
+        "stopped": outcome.stopped,
+    }
+    x_test, y_test = test
+    if x_test is not None and len(x_test):
+        probabilities = predict_probabilities(model, x_test)
+        metrics["test_accuracy"] = accuracy(probabilities, y_test)
+        metrics.update(detail(probabilities, y_test, num_classes))
+        metrics["detail_split"] = "test"
+    return metrics

@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 from _imagefactory import image_bytes, write_classes
 
+from cnnapp.data import split_validation
 from cnnapp.nets.spec import NetworkError, normalize_spec
 from cnnapp.runs import RunStore
 from cnnapp.settings import get_settings
+from cnnapp.training import make_job_spec
 from cnnapp.training.extract_job import run_extract_job
-from cnnapp.training.features import build_head, cache_key, make_extract_job_spec, validation_split
+from cnnapp.training.features import build_head, cache_key
 
 # ResNet50's random-weight features tell colours apart (MobileNetV2's vanish without training).
 NETWORK = [
@@ -47,7 +49,7 @@ def _phases(events) -> list[str]:
 
 
 def test_features_are_computed_once_then_reused_and_the_run_takes_raw_images(tmp_path):
-    spec = make_extract_job_spec(NETWORK, _birds(tmp_path), CONFIG, label="birds V1")
+    spec = make_job_spec(NETWORK, _birds(tmp_path), None, CONFIG, label="birds V1")
     assert json.loads(json.dumps(spec)) == spec and spec["kind"] == "extract"
     events: list[dict] = []
     first = run_extract_job({**spec, "owner": "session-1"}, events.append, lambda: False)
@@ -102,7 +104,7 @@ def test_an_extract_job_through_the_executor(tmp_path):
 
     from cnnapp.jobs import LocalExecutor
 
-    spec = make_extract_job_spec(NETWORK, _birds(tmp_path), CONFIG)
+    spec = make_job_spec(NETWORK, _birds(tmp_path), None, CONFIG)
     executor = LocalExecutor(max_jobs=1)
     try:
         job_id = executor.submit(spec, "session-1")
@@ -122,7 +124,7 @@ def test_stopping_while_extracting_saves_nothing(tmp_path):
         calls["n"] += 1
         return calls["n"] > 1
 
-    spec = make_extract_job_spec(NETWORK, _birds(tmp_path, per_class=2), CONFIG)
+    spec = make_job_spec(NETWORK, _birds(tmp_path, per_class=2), None, CONFIG)
     result = run_extract_job(spec, lambda e: None, stop_after_loading)
     assert result == {"run_id": None, "status": "stopped", "metrics": {}}
     assert RunStore().list() == []
@@ -157,15 +159,29 @@ def test_the_assignments_heads_and_the_last_ten_percent():
     for preset, params in heads.items():
         head = build_head(normalize_spec(get_preset(preset))[1:], 2048, 200)
         assert head.count_params() == params
-    assert validation_split(3000, 0.1) == 2700  # Keras's fit(validation_split=0.1)
-    assert validation_split(31, 0.1) == 27 and validation_split(10, 0.0) == 10
+
+    def train_part(count: int, fraction: float) -> int:
+        labels = np.arange(count)
+        x_train, _, x_val, y_val = split_validation(labels, labels, fraction, take="last")
+        assert list(y_val) == list(range(len(x_train), count))  # the last part validates
+        return len(x_train)
+
+    assert train_part(3000, 0.1) == 2700  # Keras's fit(validation_split=0.1)
+    assert train_part(31, 0.1) == 27 and train_part(10, 0.0) == 10
 
 
-def test_an_extract_job_needs_a_frozen_backbone():
+def test_only_a_frozen_backbone_without_augmentation_or_normalisation_extracts_features():
+    assert make_job_spec(NETWORK, None, None, CONFIG)["kind"] == "extract"
     trainable = [{**NETWORK[0], "trainable": True}, *NETWORK[1:]]
-    with pytest.raises(ValueError, match="frozen backbone"):
-        make_extract_job_spec(trainable, None, CONFIG)
-    with pytest.raises(ValueError, match="frozen backbone"):
-        make_extract_job_spec([{"type": "dense", "units": 4}], None, CONFIG)
+    assert make_job_spec(trainable, None, None, CONFIG)["kind"] == "train"
+    plain = [{"type": "flatten"}, {"type": "dense", "units": 4}]
+    assert make_job_spec(plain, None, None, CONFIG)["kind"] == "train"
+    # Augmented or normalised images change the features every epoch: never silently extracted.
+    for preprocessing in ({"horizontal_flip": True}, {"normalize": True}):
+        spec = make_job_spec(NETWORK, None, preprocessing, CONFIG)
+        assert spec["kind"] == "train" and spec["preprocessing"] == {
+            **spec["preprocessing"],
+            **preprocessing,
+        }
     with pytest.raises(NetworkError, match="Conv2D"):
-        make_extract_job_spec([NETWORK[0], {"type": "conv2d", "filters": 4}], None, CONFIG)
+        make_job_spec([NETWORK[0], {"type": "conv2d", "filters": 4}], None, None, CONFIG)
