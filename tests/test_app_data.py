@@ -113,7 +113,7 @@ def test_augmentation_settings_are_shared_with_train_and_previewed():
 
 
 def test_birds_from_the_official_archives_or_a_message_with_the_download(tmp_path, monkeypatch):
-    from test_birds import _images, _layout_2010, _write_tar
+    from test_data_birds import _images, _layout_2010, _write_tar
 
     from cnnapp.data import birds
 

@@ -1,18 +1,22 @@
 """Saved runs on disk: one folder per run (model, spec, config, history, metrics).
 
-`RunStore` saves atomically, lists, loads and deletes runs; `RunInfo` describes one.
+| module | owns |
+| --- | --- |
+| `store` | `RunStore`: saves atomically, lists, loads (the only place models load) and deletes runs |
+| `info` | `RunInfo`, run ids (`new_run_id`, `validate_run_id`), who may see a run, the errors |
+| `files` | durable writes: plain JSON, fsynced files and folders |
 """
 
-from cnnapp.runs.store import (
+from cnnapp.runs.info import (
     CLI_OWNER,
     FILE_NAMES,
     RunInfo,
     RunNotFound,
-    RunStore,
     RunStoreError,
     new_run_id,
     validate_run_id,
 )
+from cnnapp.runs.store import RunStore
 
 __all__ = [
     "CLI_OWNER",

@@ -15,83 +15,28 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cnnapp.runs.files import fsync_path, to_json, write_synced
+from cnnapp.runs.info import (
+    CLI_OWNER,
+    FILE_NAMES,
+    RunInfo,
+    RunNotFound,
+    RunStoreError,
+    is_run_id,
+    new_run_id,
+    validate_run_id,
+)
 from cnnapp.settings import get_settings
 
-FILE_NAMES = ("model.keras", "spec.json", "config.json", "history.json", "metrics.json")
-CLI_OWNER = "cli"  # runs saved from the command line: visible to every session, read-only there
-_RUN_ID = re.compile(r"^r\d{8}-\d{4}-[0-9a-f]{16}$")
 _LEFTOVER_PREFIXES = (".tmp-", ".trash-")
 _LEFTOVER_MAX_AGE_S = 3600.0
-
-
-class RunStoreError(RuntimeError):
-    """A run could not be written to or read from disk."""
-
-
-class RunNotFound(KeyError):
-    """No run with that id, or not one the asking session may see."""
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0]) if self.args else "run not found"
-
-
-def new_run_id() -> str:
-    """Returns a new unguessable, filesystem-safe run id such as `r20261128-0850-3fa1c2d4e5f60718`."""
-    return f"r{time.strftime('%Y%m%d-%H%M')}-{secrets.token_hex(8)}"
-
-
-def validate_run_id(run_id: str) -> str:
-    """Checks that `run_id` looks like one `new_run_id` made, so it can never leave `models/`.
-
-    Args:
-        run_id: the id to check.
-
-    Returns:
-        The same id.
-
-    Raises:
-        ValueError: if it is not a string of the form `r20261128-0850-3fa1c2d4e5f60718`.
-    """
-    if not isinstance(run_id, str) or not _RUN_ID.match(run_id):
-        raise ValueError(
-            f"{run_id!r} is not a run id; expected one like 'r20261128-0850-3fa1c2d4e5f60718' "
-            "(pick a run from the list of saved runs)."
-        )
-    return run_id
-
-
-@dataclass
-class RunInfo:
-    """What the list of saved runs shows about one run (`status` is "ok" or "damaged")."""
-
-    run_id: str
-    path: Path
-    status: str = "ok"
-    problem: str | None = None  # why the run is damaged, in words
-    created_at: str = ""  # ISO 8601, local time
-    owner: str | None = None  # None when config.json cannot be read
-    label: str = ""
-    config: dict[str, Any] = field(default_factory=dict)
-    metrics: dict[str, Any] = field(default_factory=dict)
-    history: dict[str, Any] = field(default_factory=dict)
-    spec: list[dict[str, Any]] = field(default_factory=list)
-
-    def visible_to(self, owner: str | None) -> bool:
-        """True if a session of `owner` (None: everyone) may see this run."""
-        return owner is None or self.owner in (owner, CLI_OWNER)
-
-    def can_delete(self, owner: str) -> bool:
-        """True if `owner` may delete this run (its owner; "cli" also runs of unknown owner)."""
-        return self.owner == owner or (owner == CLI_OWNER and self.owner is None)
 
 
 def _now_iso() -> str:
@@ -107,40 +52,6 @@ def _timestamp(info: RunInfo) -> float:
             return info.path.stat().st_mtime
         except OSError:
             return 0.0
-
-
-def _to_json(name: str, value: Any) -> bytes:
-    """Serialises `value` for `name`, turning NumPy scalars/arrays and paths into plain data."""
-
-    def plain(obj: Any) -> Any:
-        if hasattr(obj, "tolist"):
-            return obj.tolist()
-        if isinstance(obj, Path):
-            return str(obj)
-        raise TypeError(f"{type(obj).__name__} is not plain data")
-
-    try:
-        return json.dumps(value, indent=2, default=plain).encode("utf-8")
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"{name} must be plain data (dicts, lists, numbers, text), but {error}; "
-            "convert it before saving the run."
-        ) from None
-
-
-def _write_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class RunStore:
@@ -194,10 +105,10 @@ class RunStore:
             raise TypeError(f"config must be a dict, got {type(config).__name__}.")
         config = {"created_at": _now_iso(), "owner": CLI_OWNER, **config}
         documents = {
-            "spec.json": _to_json("spec", spec),
-            "config.json": _to_json("config", config),
-            "history.json": _to_json("history", history),
-            "metrics.json": _to_json("metrics", metrics),
+            "spec.json": to_json("spec", spec),
+            "config.json": to_json("config", config),
+            "history.json": to_json("history", history),
+            "metrics.json": to_json("metrics", metrics),
         }
         final = self.root / run_id
         if final.exists():
@@ -210,11 +121,11 @@ class RunStore:
             temp.mkdir()
             self._write_model(model, temp / "model.keras")
             for name, data in documents.items():
-                _write_synced(temp / name, data)
-            _fsync_path(temp)
+                write_synced(temp / name, data)
+            fsync_path(temp)
             os.rename(temp, final)
             temp = None
-            _fsync_path(self.root)
+            fsync_path(self.root)
         except OSError as error:
             raise RunStoreError(
                 f"the run could not be saved in {self.root}: {error.strerror or error}. "
@@ -265,7 +176,7 @@ class RunStore:
         if not self.root.is_dir():
             return []
         self._clean_leftovers()
-        runs = [self._read(entry) for entry in self.root.iterdir() if _RUN_ID.match(entry.name)]
+        runs = [self._read(entry) for entry in self.root.iterdir() if is_run_id(entry.name)]
         runs = [run for run in runs if run is not None and run.visible_to(owner)]
         return sorted(runs, key=lambda run: (_timestamp(run), run.run_id), reverse=True)
 

@@ -1,7 +1,7 @@
 """Backbone layers: parameter counts without Keras, preprocessing, weights, fine-tuning, saving.
 
 Random weights (`"weights": None`) and small input sizes keep these fast; the real ImageNet
-weights are exercised in test_imagenet_real.py.
+weights are exercised in test_inspect_imagenet_real.py.
 """
 
 from __future__ import annotations

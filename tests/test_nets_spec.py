@@ -39,7 +39,7 @@ def _keras_shapes(model):
     return {layer.name: tuple(layer.output.shape[1:]) for layer in model.layers[1:]}
 
 
-# Presets starting with a pretrained backbone (ImageNet weights) are checked in test_backbones.py.
+# Presets starting with a pretrained backbone (ImageNet weights) are checked in test_nets_backbones.py.
 @pytest.mark.parametrize(
     "preset_id", sorted(p for p in PRESETS if PRESETS[p].spec[0]["type"] != "backbone")
 )
