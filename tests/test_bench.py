@@ -19,6 +19,7 @@ def test_data_ref_uses_the_zip_when_present_and_says_which(tmp_path):
     assert ref["name"] == "folder" and ref["path"] == str(archive) and "real data" in source
 
 
+@pytest.mark.slow  # a benchmark run
 @pytest.mark.parametrize("pipeline", [train_compare.assignment, train_compare.engine])
 def test_both_pipelines_train_the_same_network_and_report_the_same_figures(pipeline):
     result = pipeline("basenet", TINY, epochs=2)
@@ -27,11 +28,13 @@ def test_both_pipelines_train_the_same_network_and_report_the_same_figures(pipel
     assert 0 <= result["val_accuracy"] <= 1
 
 
+@pytest.mark.slow  # a benchmark run
 def test_bare_fit_uses_the_engine_plan_without_callbacks():
     result = train_compare.bare("basenet", TINY, epochs=2)
     assert result["plan"]["augment_in"] in ("data", "model") and result["images_per_s"] > 0
 
 
+@pytest.mark.slow  # a benchmark run
 def test_a_job_through_the_executor_reports_its_first_event_and_worker_memory():
     result = job_cost.job("basenet", TINY, epochs=1)
     assert result["first_event_s"] <= result["first_batch_s"] <= result["total_s"]
@@ -54,6 +57,7 @@ def test_latency_measures_the_three_ways_to_predict():
     assert set(figures) == {"decode_resize_ms", "predict_ms", "predict_on_batch_ms", "call_ms"}
 
 
+@pytest.mark.slow  # a benchmark run
 def test_resnet50_throughput_runs_tiny_on_a_cpu():
     result = gpu.resnet50_plain(batch_size=2, steps=2, size=32, epochs=2, precision="float32")
     assert result["images_per_s"] > 0

@@ -46,6 +46,7 @@ def test_grad_cam_of_a_cnn_has_the_images_size_and_shows_something(basenet):
     assert other.class_index == (cam.class_index + 1) % 4
 
 
+@pytest.mark.slow  # builds ResNet50 (23.6 M parameters)
 def test_grad_cam_looks_inside_a_backbone():
     keras.utils.set_random_seed(0)
     spec = [

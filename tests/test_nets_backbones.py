@@ -51,8 +51,8 @@ def test_the_assignments_parameter_counts_without_keras():
 @pytest.mark.parametrize(
     "name, trainable, blocks",
     [
-        ("resnet50", True, None),
-        ("resnet50", True, 3),
+        pytest.param("resnet50", True, None, marks=pytest.mark.slow),  # builds ResNet50
+        pytest.param("resnet50", True, 3, marks=pytest.mark.slow),
         ("mobilenet_v2", False, None),
         ("mobilenet_v2", True, 5),
         ("mobilenet_v2", True, 0),
@@ -118,6 +118,7 @@ def test_backbone_input_is_the_applications_preprocess_input(name, module):
     np.testing.assert_allclose(expected.var(axis=(0, 1, 2)), variance, rtol=1e-3)
 
 
+@pytest.mark.slow  # builds ResNet50 (23.6 M parameters)
 def test_one_fine_tuning_step_moves_only_the_top_blocks_and_keeps_batch_norm_statistics():
     spec = [backbone("resnet50", trainable=True, trainable_blocks=1), {"type": "dense", "units": 8}]
     keras.utils.set_random_seed(0)

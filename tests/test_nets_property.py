@@ -7,6 +7,7 @@ must build with exactly the shapes and parameter counts we inferred.
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -109,6 +110,7 @@ network = st.one_of(
 )
 
 
+@pytest.mark.slow  # hundreds of Keras builds
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     spec=network,
@@ -215,6 +217,7 @@ def test_out_of_range_training_settings_are_refused_with_value_error(train, prep
             assert cls.from_dict(config.to_dict()) == config
 
 
+@pytest.mark.slow  # hundreds of Keras builds
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=plausible, side=st.integers(4, 40), classes=st.integers(2, 30))
 def test_plausible_networks_are_accepted_with_keras_shapes_or_refused_cleanly(spec, side, classes):

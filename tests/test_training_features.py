@@ -48,6 +48,7 @@ def _phases(events) -> list[str]:
     return [e["phase"] for e in events if e["type"] == "phase"]
 
 
+@pytest.mark.slow  # builds ResNet50 (23.6 M parameters)
 def test_features_are_computed_once_then_reused_and_the_run_takes_raw_images(tmp_path):
     spec = make_job_spec(NETWORK, _birds(tmp_path), None, CONFIG, label="birds V1")
     assert json.loads(json.dumps(spec)) == spec and spec["kind"] == "extract"

@@ -8,7 +8,8 @@ import time
 from cnnapp.nets.table import cell
 from cnnapp.training.scoring import RESULT_COLUMNS
 
-RESULT_HEADERS = ["train loss", "train acc", "val loss", "val acc", "test acc"]  # RESULT_COLUMNS
+# Short titles of RESULT_COLUMNS, in its order, for a terminal.
+RESULT_HEADERS = ["train loss", "train acc", "val loss", "val acc", "test acc"]
 
 
 def format_table(headers: list[str], rows: list[list]) -> str:
@@ -23,9 +24,6 @@ def format_table(headers: list[str], rows: list[list]) -> str:
 
 def result_row(metrics: dict) -> list:
     return [metrics.get(k) for k in RESULT_COLUMNS]
-
-
-RESULT_HEADERS = ["train loss", "train acc", "val loss", "val acc", "test acc"]
 
 
 def progress_line(status) -> str:

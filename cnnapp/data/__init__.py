@@ -1,5 +1,15 @@
-"""Datasets: CIFAR-100/25, CIFAR-10, image folders and zips, Caltech-UCSD Birds, and a procedural
-dataset.
+"""Data: datasets, decoding, and the preprocessing and augmentation layers models start with.
+
+| module | owns |
+| --- | --- |
+| `loader` | dataset references (`normalize_ref`, `DATASET_CHOICES`) and `load_dataset` |
+| `base` | `Dataset`, `split_validation(take="first" or "last")`, the class-balanced limit |
+| `procedural`, `cifar`, `cifar_pickle`, `folders`, `birds` | each dataset's own reader |
+| `filetree`, `archives`, `decode` | zips and tar archives read in place, images decoded safely |
+| `cache` | decoded datasets (and features) cached on disk |
+| `images` | one uploaded photo: `load_image` (size limits, EXIF, modes) and `to_model_input` |
+| `shapes` | a dataset's input shape and classes known without loading it |
+| `preprocessing` | normalisation and augmentation as Keras layers (`preprocessing_layers`) |
 
 Example:
     >>> from cnnapp.data import load_dataset, split_validation
