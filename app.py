@@ -7,12 +7,13 @@ Run with `streamlit run app.py`. This file only sets the page up and hands over 
 import streamlit as st
 
 from ui import keys, nav
+from ui.views.home import home
 
 
 def main() -> None:
     st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
     keys.init_state(write_url=False)  # the page writes the URL, once navigation is known
-    pages = nav.navigation()
+    pages = nav.navigation(home)
     nav.follow_deep_link()
     nav.entry_ran()
     pages.run()

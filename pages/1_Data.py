@@ -4,7 +4,10 @@ import streamlit as st
 
 from cnnapp import charts
 from cnnapp.config import TrainConfig
-from ui import data_ui, keys, lang, page, plot, settings_ui, t
+from ui import keys, lang, page, plot, run_settings, t
+from ui.dataset import is_loaded, load_ui
+from ui.images import enlarge
+from ui.views import data
 
 
 def splits_ui(dataset) -> None:
@@ -44,7 +47,7 @@ def augmentation_ui(dataset) -> None:
     """One training image augmented several times with the chosen settings (live)."""
     settings_col, preview_col = st.columns([1, 2], gap="large")
     with settings_col:
-        preprocessing = settings_ui.augmentation_ui()
+        preprocessing = run_settings.augmentation_ui()
         index = st.number_input(
             t("data.preview_image"),
             min_value=0,
@@ -57,7 +60,7 @@ def augmentation_ui(dataset) -> None:
         )
     with preview_col:
         image = dataset.x_train[int(index)]
-        st.image(data_ui.enlarge(image, 4), caption=t("data.original"))
+        st.image(enlarge(image, 4), caption=t("data.original"))
         if not live:
             st.caption(t("data.preview_off"))
         elif not preprocessing.augments:
@@ -67,21 +70,21 @@ def augmentation_ui(dataset) -> None:
 
             with st.spinner(t("data.augmenting")):
                 variants = augment_examples(image, preprocessing, count=8, seed=int(index))
-            st.image([data_ui.enlarge(v, 2) for v in variants], caption=[""] * len(variants))
+            st.image([enlarge(v, 2) for v in variants], caption=[""] * len(variants))
             st.caption(t("data.augmented_caption", settings=preprocessing.describe()))
 
 
 def main() -> None:
     page.start("data.title", __file__)
-    ref = data_ui.dataset_choice_ui()
+    ref = data.dataset_choice_ui()
     if ref is None:
         return
     st.session_state[keys.DATASET] = ref
-    if ref["name"] != "procedural" and not data_ui.is_loaded(ref):
+    if ref["name"] != "procedural" and not is_loaded(ref):
         st.caption(t("data.load_hint"))
         if not st.button(t("data.load"), key="w_data_load", type="primary"):
             return
-    dataset = data_ui.load_ui(ref)
+    dataset = load_ui(ref)
     if dataset is None:
         return
     splits_ui(dataset)
@@ -89,7 +92,7 @@ def main() -> None:
         [t("data.tab_samples"), t("data.tab_counts"), t("data.tab_pixels"), t("data.tab_augment")]
     )
     with tabs[0]:
-        data_ui.sample_grid_ui(dataset)
+        data.sample_grid_ui(dataset)
     with tabs[1]:
         counts_ui(dataset)
     with tabs[2]:

@@ -6,38 +6,15 @@ import streamlit as st
 from cnnapp.config import Preprocessing
 from cnnapp.nets.keras_code import keras_code
 from cnnapp.nets.spec import NetworkError, spec_to_json, summarize
-from ui import builder, keys, nav, page, t
-from ui.shapes import dataset_shape
-
-TABLE_COLUMNS = [
-    "number",
-    "type",
-    "kernel_size",
-    "input_size",
-    "output_size",
-    "input_channels",
-    "output_channels",
-    "dropout_rate",
-    "params",
-]
-
-
-def layer_table(summary) -> pd.DataFrame:
-    """The layer table with translated headers (as the assignment's tables 1, 6 and 8)."""
-    rows = [{t(f"table.{c}"): _cell(row.get(c)) for c in TABLE_COLUMNS} for row in summary.rows]
-    return pd.DataFrame(rows)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
+from cnnapp.nets.table import layer_table
+from ui import keys, lang, nav, page, t
+from ui.dataset import dataset_shape
+from ui.views import build
 
 
 def table_ui(summary) -> None:
-    st.dataframe(layer_table(summary), hide_index=True, key="w_build_table")
+    """The layer table (as the assignment's tables 1, 6 and 8) and the parameter counts."""
+    st.dataframe(pd.DataFrame(layer_table(summary, lang())), hide_index=True, key="w_build_table")
     cols = st.columns(3)
     cols[0].metric(t("build.total_params"), f"{summary.total_params:,}")
     cols[1].metric(t("build.trainable"), f"{summary.trainable_params:,}")
@@ -69,15 +46,15 @@ def main() -> None:
             classes=num_classes,
         )
     )
-    builder.preset_ui()
-    load_error = builder.load_json_ui()
+    build.preset_ui()
+    load_error = build.load_json_ui()
     if load_error:
         st.error(load_error)
     editor, table = st.columns([1, 1], gap="large")
     with editor:
         st.subheader(t("build.layers"))
-        slots = builder.layers_ui()
-        builder.add_layer_ui()
+        slots = build.layers_ui()
+        build.add_layer_ui()
     spec = st.session_state[keys.SPEC]
     with table:
         st.subheader(t("build.table"))

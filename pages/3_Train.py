@@ -4,8 +4,9 @@ import streamlit as st
 
 from cnnapp.nets.spec import NetworkError, summarize
 from cnnapp.training import is_feature_extractor, job_kind, make_job_spec
-from ui import data_ui, job_view, keys, nav, page, resources, settings_ui, t
-from ui.shapes import dataset_shape
+from ui import keys, nav, page, resources, run_settings, t
+from ui.dataset import dataset_label, dataset_shape
+from ui.views import train
 
 
 def network_ui() -> bool:
@@ -26,7 +27,7 @@ def network_ui() -> bool:
             "train.what",
             network=name,
             params=f"{summary.total_params:,}",
-            dataset=data_ui.dataset_label(ref["name"]),
+            dataset=dataset_label(ref["name"]),
             limit=t("train.limit", limit=limit) if limit else "",
         )
     )
@@ -40,7 +41,7 @@ def network_ui() -> bool:
 
 def start_job(preprocessing, config) -> str | None:
     """Submits the session's network as a training job; returns an error message or None."""
-    running = job_view.running_job()
+    running = train.running_job()
     if running is not None:  # a second click (or a second tab) never starts a second job
         keys.set_job(running.id)
         return t("train.already_running")
@@ -77,9 +78,9 @@ def controls_ui(preprocessing, config, can_train: bool) -> None:
     st.text_input(
         t("train.label"),
         placeholder=t("train.label_placeholder"),
-        **keys.bind("w_train_label", keys.RUN_LABEL),
+        **keys.bind(keys.RUN_LABEL_WIDGET, keys.RUN_LABEL),
     )
-    status = job_view.current_status()
+    status = train.current_status()
     running = status is not None and not status.done
     cols = st.columns([1, 1, 4])
     start = cols[0].button(
@@ -112,16 +113,16 @@ def main() -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(t("train.preprocessing"))
-        preprocessing = settings_ui.preprocessing_ui()
+        preprocessing = run_settings.preprocessing_ui()
     with right:
         st.subheader(t("train.settings"))
-        config = settings_ui.train_config_ui()
+        config = run_settings.train_config_ui()
     if isinstance(config, str):
         st.error(config)
         can_train = False
     transfer_note_ui(preprocessing, config)
     controls_ui(preprocessing, config, can_train)
-    job_view.job_panel()
+    train.job_panel()
 
 
 main()

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import compare_ui, keys, nav, page, resources, t
+from ui import keys, nav, page, resources, t
+from ui.views import compare
 
 
 def main() -> None:
     page.start("compare.title", __file__)
-    compare_ui.follow_train_again()
-    compare_ui.delete_error_ui()
+    compare.follow_train_again()
+    compare.delete_error_ui()
     owner = keys.owner()
     runs = resources.run_store().list(owner)
     good = [run for run in runs if run.status == "ok"]
@@ -16,21 +17,21 @@ def main() -> None:
     if not good:
         st.info(t("compare.none"))
         nav.link("train", t("compare.go_train"))
-        compare_ui.damaged_ui(damaged, owner)
+        compare.damaged_ui(damaged, owner)
         return
-    rows = compare_ui.table_ui(good, owner)
-    compare_ui.export_ui(rows)
-    compare_ui.damaged_ui(damaged, owner)
+    rows = compare.table_ui(good, owner)
+    compare.export_ui(rows)
+    compare.damaged_ui(damaged, owner)
     st.subheader(t("compare.curves"))
-    compare_ui.overlay_ui(good)
+    compare.overlay_ui(good)
     st.subheader(t("compare.one_run"))
-    titles = {run.run_id: compare_ui.run_title(run) for run in good}
+    titles = {run.run_id: compare.run_title(run) for run in good}
     run_id = st.selectbox(
         t("compare.pick_run"), list(titles), format_func=titles.get, key="w_compare_run"
     )
     run = next(run for run in good if run.run_id == run_id)
-    compare_ui.metrics_ui(run)
-    compare_ui.detail_ui(run, owner)
+    compare.metrics_ui(run)
+    compare.detail_ui(run, owner)
 
 
 main()

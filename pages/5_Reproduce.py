@@ -2,23 +2,24 @@
 
 import streamlit as st
 
-from ui import page, reproduce_ui, t
+from ui import page, t
+from ui.views import reproduce
 
 
 @st.fragment(run_every=2.0)
 def live_results(table) -> None:
-    reproduce_ui.results_ui(table)
-    if not reproduce_ui.active(table):
+    reproduce.results_ui(table)
+    if not reproduce.active(table):
         st.rerun()  # everything finished: back to a static page, Run enabled again
 
 
 def main() -> None:
     page.start("repro.title", __file__)
     st.caption(t("repro.intro"))
-    table = reproduce_ui.table_choice_ui()
+    table = reproduce.table_choice_ui()
     st.caption(t("repro.section", section=table.section, rows=len(table.recipes)))
-    scale = reproduce_ui.scale_ui()
-    running = reproduce_ui.active(table)
+    scale = reproduce.scale_ui()
+    running = reproduce.active(table)
     cols = st.columns([1, 1, 3])
     if cols[0].button(
         t("repro.run"),
@@ -27,7 +28,7 @@ def main() -> None:
         disabled=running,
         icon=":material/play_arrow:",
     ):
-        error = reproduce_ui.submit_table(table, scale)
+        error = reproduce.submit_table(table, scale)
         if error:
             st.error(error)
         else:
@@ -35,13 +36,13 @@ def main() -> None:
     if cols[1].button(
         t("repro.stop"), key="w_repro_stop", disabled=not running, icon=":material/stop:"
     ):
-        reproduce_ui.stop_table(table)
+        reproduce.stop_table(table)
         st.rerun()
     st.subheader(t("repro.results"))
     if running:
         live_results(table)
     else:
-        reproduce_ui.results_ui(table)
+        reproduce.results_ui(table)
 
 
 main()

@@ -4,11 +4,12 @@ top 5, the image as the model sees it, and what the network looked at."""
 import streamlit as st
 
 from cnnapp import charts
-from cnnapp.data.images import ImageError, load_image, to_model_input
-from cnnapp.inspect.classify import top_k
+from cnnapp.data.images import ImageError, load_image
 from cnnapp.nets.weights import WeightsUnavailableError
 from cnnapp.runs import RunNotFound, RunStoreError
-from ui import classify_ui, data_ui, lang, nav, page, plot, t
+from ui import lang, nav, page, plot, t
+from ui.images import enlarge
+from ui.views import classify
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "bmp", "webp", "gif"]
 
@@ -24,12 +25,11 @@ def photo_ui():
 
 
 def predict(choice, image):
-    """The model's top 5 for one image, the image as the model sees it, the model, its classes."""
+    """The model's top 5 for one image, the image as the model sees it, and the classifier."""
     with st.spinner(t("classify.loading_model")):
-        model, names, size = classify_ui.model_and_size(choice)
-        x = to_model_input(image, size)
-        probabilities = model.predict(x, verbose=0)[0]
-    return top_k(probabilities, names, k=5), x[0], model, names
+        classifier = classify.classifier(choice)
+        top = classifier.top(image, k=5)
+    return top, classifier.model_input(image)[0], classifier
 
 
 def result_ui(choice, image, seen, top, names) -> None:
@@ -38,41 +38,41 @@ def result_ui(choice, image, seen, top, names) -> None:
         st.image(image, caption=t("classify.original"), width=280)
         factor = max(1, 128 // seen.shape[0])
         st.image(
-            data_ui.enlarge(seen.astype("uint8"), factor),
+            enlarge(seen.astype("uint8"), factor),
             caption=t("classify.as_seen", size=f"{seen.shape[0]}×{seen.shape[1]}"),
         )
     with right:
         frame = charts.top_k_frame(top)
         plot.show(charts.top_k_chart(frame, lang()), "w_classify_chart")
         st.caption(charts.top_k_summary(frame, lang()))
-        classify_ui.knows_ui(choice, names, top)
+        classify.knows_ui(choice, names, top)
         if top and top[0]["probability"] < 0.5:
             st.warning(t("classify.unsure"))
 
 
 def main() -> None:
     page.start("classify.title", __file__)
-    runs = [run for run in classify_ui.saved_runs() if run.status == "ok"]
+    runs = [run for run in classify.saved_runs() if run.status == "ok"]
     if not runs:
         st.info(t("classify.no_runs"))
         nav.link("train", t("compare.go_train"))
-    choice = classify_ui.model_choice_ui(runs)
+    choice = classify.model_choice_ui(runs)
     data = photo_ui()
     if data is None:
-        names = classify_ui.class_names(choice)
+        names = classify.class_names(choice)
         st.caption(t("classify.hint", count=1000 if names is None else len(names)))
         return
     try:
         image = load_image(data)
-        top, seen, model, names = predict(choice, image)
+        top, seen, classifier = predict(choice, image)
     except ImageError as error:
         st.error(t("classify.bad_image", error=str(error)), icon=":material/broken_image:")
         return
     except (RunNotFound, RunStoreError, ValueError, WeightsUnavailableError) as error:
         st.error(t("classify.model_failed", error=str(error)), icon=":material/error:")
         return
-    result_ui(choice, image, seen, top, names)
-    classify_ui.explain_ui(model, seen.astype("float32"), top)
+    result_ui(choice, image, seen, top, classifier.class_names)
+    classify.explain_ui(classifier.model, seen.astype("float32"), top)
 
 
 main()

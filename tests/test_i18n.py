@@ -105,7 +105,7 @@ def test_keys_built_from_values_exist():
 
 def test_datasets_without_a_translation_fall_back_to_the_engines_text():
     from cnnapp.data import DATASET_CHOICES
-    from ui.data_ui import dataset_label
+    from ui.dataset import dataset_label
 
     for choice in DATASET_CHOICES:
         assert dataset_label(choice["id"], "es")

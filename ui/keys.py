@@ -41,6 +41,12 @@ JOB_DONE_SEEN = "job_done_seen"  # the job id whose end already triggered a full
 REPRO_JOBS = "reproduce_jobs"  # {recipe id: job id} of Reproduce's queued recipes
 CLASSIFY_RUN = "classify_run"  # the run picked on Classify
 
+# One-run messages: set by a callback or a page, taken (popped) by the next run; no default
+ENTRY_RAN = "_entry_ran"  # set by app.py on each run, taken by the page it runs
+GO_TO = "_go_to"  # the page asked for when the app had to be restarted through app.py
+GO_TRAIN = "compare_go_train"  # "train again" on Compare: switch to Train on the next run
+DELETE_ERROR = "compare_delete_error"  # why deleting a run failed, shown once on Compare
+
 # Query parameters
 QUERY_SESSION = "session"
 QUERY_JOB = "job"
@@ -50,6 +56,8 @@ QUERY_LANG = "lang"
 TRAIN_WIDGETS = "w_train_"
 PRE_WIDGETS = "w_pre_"
 DATA_WIDGETS = "w_data_"
+# Train's label field (Compare's "train again" resets it)
+RUN_LABEL_WIDGET = f"{TRAIN_WIDGETS}label"
 
 _OWNER_ID = re.compile(r"^[0-9a-f]{32}$")
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 from streamlit.errors import StreamlitAPIException  # noqa: TID251
 
+from ui import keys
 from ui.text import t
 
 # key -> (file, icon); titles are the texts "nav.<key>"
@@ -20,15 +22,13 @@ PAGES = {
 }
 
 
-def navigation():
+def navigation(home: Callable[[], None]):
     """The `st.navigation` of the app, titles in the session's language.
 
-    The landing page is the default (served at "/"), so every step has its own URL. The URLs
-    are Streamlit's own for the files ("/Train" for pages/3_Train.py): a fresh server answers the
-    very first request before `st.navigation` has run, from the files in pages/ alone.
+    The landing page `home` (a function) is the default, served at "/", so every step has its own
+    URL. The URLs are Streamlit's own for the files ("/Train" for pages/3_Train.py): a fresh server
+    answers the very first request before `st.navigation` has run, from the files in pages/ alone.
     """
-    from ui.home import home
-
     pages = [st.Page(home, title=t("nav.home"), icon=":material/home:", default=True)]
     pages += [
         st.Page(path, title=t(f"nav.{key}"), icon=icon) for key, (path, icon) in PAGES.items()
@@ -36,18 +36,14 @@ def navigation():
     return st.navigation(pages)
 
 
-_ENTRY_RAN = "_entry_ran"  # set by app.py on each run, taken by the page it runs
-_GO_TO = "_go_to"  # the page asked for when the app had to be restarted through app.py
-
-
 def entry_ran() -> None:
     """Called by app.py before it runs a page; then follows a pending deep link."""
-    st.session_state[_ENTRY_RAN] = True
+    st.session_state[keys.ENTRY_RAN] = True
 
 
 def follow_deep_link() -> None:
     """After a restart through app.py, goes on to the page the URL asked for."""
-    target = st.session_state.pop(_GO_TO, None)
+    target = st.session_state.pop(keys.GO_TO, None)
     if target:
         st.switch_page(target)
 
@@ -60,15 +56,15 @@ def ensure_navigation(path: str | None, first_run: bool) -> None:
     the page restarts the session through app.py and comes back to itself. Only a session's
     first run is redirected (AppTest also runs a page alone at times, e.g. after an upload).
     """
-    entered = st.session_state.pop(_ENTRY_RAN, False)
+    entered = st.session_state.pop(keys.ENTRY_RAN, False)
     if entered or path is None or not first_run:
         return
     name = Path(path).name
-    st.session_state[_GO_TO] = next(p for p, _ in PAGES.values() if Path(p).name == name)
+    st.session_state[keys.GO_TO] = next(p for p, _ in PAGES.values() if Path(p).name == name)
     try:
         st.switch_page("app.py")
     except StreamlitAPIException:  # run on its own (a test of one page file): carry on
-        st.session_state.pop(_GO_TO, None)
+        st.session_state.pop(keys.GO_TO, None)
 
 
 def link(key: str, label: str | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Everything the app caches, in one place: the executor, datasets, saved models, the GPU probe.
+"""Everything the app caches, in one place: the executor, datasets, classifiers, the GPU probe.
 
 Nothing here imports TensorFlow by itself: loading a model (an action on Classify) does.
 """
@@ -102,25 +102,28 @@ def dataset(ref: dict[str, Any], progress: Callable[[str, float | None], None] |
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _model(path: str, mtime: float):
+def _run_classifier(path: str, mtime: float):
+    from cnnapp.inspect.classify import run_classifier as load
+
     folder = Path(path)
-    return RunStore(root=folder.parent).load_model(folder.name)
+    return load(folder.name, store=RunStore(root=folder.parent))
 
 
-def model(run_id: str, owner: str):
-    """A saved run's Keras model (imports Keras; cached per run).
+def run_classifier(run_id: str, owner: str):
+    """A saved run as a `Classifier`: its Keras model and class names (imports Keras; cached per
+    run and model file).
 
     Raises:
-        RunNotFound, RunStoreError, ValueError: as `RunStore.load_model`.
+        RunNotFound, RunStoreError, ValueError: as `cnnapp.inspect.classify.run_classifier`.
     """
     store = run_store()
     info = store.get(run_id, owner)  # the visibility check, every time
-    return _model(str(info.path), (info.path / "model.keras").stat().st_mtime)
+    return _run_classifier(str(info.path), (info.path / "model.keras").stat().st_mtime)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def imagenet_classifier(name: str):
-    """A pretrained ImageNet classifier ("mobilenet_v2" or "resnet50"), loaded once per server.
+    """A pretrained ImageNet `Classifier` ("mobilenet_v2" or "resnet50"), loaded once per server.
 
     Raises:
         WeightsUnavailableError: offline with no weights file (not cached: retried next time).

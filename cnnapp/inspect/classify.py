@@ -49,9 +49,14 @@ class Classifier:
     input_size: tuple[int, int]
     kind: str
 
+    def model_input(self, image) -> np.ndarray:
+        """One Pillow image as the model takes it: resized to `input_size`, shape
+        `(1, height, width, 3)`, raw 0-255 values (what a page shows as "as the model sees it")."""
+        return to_model_input(image, self.input_size)
+
     def probabilities(self, image) -> np.ndarray:
         """Class probabilities of one Pillow image, shape `(num_classes,)`."""
-        x = to_model_input(image, self.input_size)
+        x = self.model_input(image)
         return np.asarray(self.model.predict_on_batch(x), dtype=np.float64)[0]
 
     def top(self, image, k: int = 5) -> list[dict]:

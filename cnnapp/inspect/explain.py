@@ -5,7 +5,7 @@ here draws. Grad-CAM needs gradients, so it runs on the TensorFlow backend only 
 TensorFlow-specific part is `cnnapp.tf_backend.grad_cam`); the rest runs on any backend.
 
 The models are those CNN Lab builds: a chain of layers from the raw image to the softmax output
-(`network.build_model`), a backbone run (`cnnapp.nets.backbone_layers.Backbone` inside), or a
+(`cnnapp.nets.build.build_model`), a backbone run (`cnnapp.nets.backbone_layers.Backbone` inside), or a
 pretrained ImageNet classifier (`cnnapp.inspect.classify.imagenet_model`).
 """
 

@@ -89,7 +89,7 @@ class Backbone(keras.Model):
     `model.summary(expand_nested=True)`) see the network inside.
 
     The network is built with random weights (`weights=None`); pretrained weights are set
-    afterwards (`cnnapp.nets.backbones.load_pretrained`), and a saved model restores its own.
+    afterwards (`cnnapp.nets.weights.load_pretrained`), and a saved model restores its own.
 
     Args:
         backbone: "resnet50" or "mobilenet_v2".

@@ -1,4 +1,4 @@
-"""Showing a training job: state, progress, live curves, the results row.
+"""Train page: the session's training job, its state, progress, live curves and results row.
 
 While the job is queued or running, a fragment redraws it about once a second (only the fragment
 reruns, not the page); once it ends, one full rerun switches to a static view and refreshes the

@@ -9,7 +9,9 @@ from cnnapp import charts, report
 from cnnapp.data import normalize_ref
 from cnnapp.runs import CLI_OWNER, RunInfo
 from cnnapp.training.scoring import RESULT_COLUMNS
-from ui import data_ui, keys, nav, plot, resources, settings_ui
+from ui import keys, nav, plot, resources, run_settings
+from ui.dataset import load_ui
+from ui.images import enlarge
 from ui.text import lang, t
 
 
@@ -139,7 +141,7 @@ def mistakes_ui(run: RunInfo, limit: int = 24) -> None:
     except ValueError as error:
         st.error(str(error))
         return
-    dataset = data_ui.load_ui(ref)
+    dataset = load_ui(ref)
     if dataset is None or dataset.x_test is None:
         return
     names = run.config.get("class_names") or dataset.class_names
@@ -147,7 +149,7 @@ def mistakes_ui(run: RunInfo, limit: int = 24) -> None:
     for item in run.metrics["misclassified"][:limit]:
         index = int(item["index"])
         if 0 <= index < len(dataset.x_test):
-            images.append(data_ui.enlarge(dataset.x_test[index], 2))
+            images.append(enlarge(dataset.x_test[index], 2))
             captions.append(
                 t(
                     "compare.mistake",
@@ -211,33 +213,33 @@ def actions_ui(run: RunInfo, owner: str) -> None:
 
 def follow_train_again() -> None:
     """After "train again", switch to Train (a callback cannot switch pages itself)."""
-    if st.session_state.pop("compare_go_train", False):
+    if st.session_state.pop(keys.GO_TRAIN, False):
         nav.go("train")
 
 
 def _train_again(run: RunInfo) -> None:
     """Loads the run's network, dataset and settings into Train (callback)."""
     keys.set_network(run.spec, run.config.get("network_name"))
-    settings_ui.load_settings(run.config.get("preprocessing") or {}, run.config.get("train") or {})
+    run_settings.load_settings(run.config.get("preprocessing") or {}, run.config.get("train") or {})
     try:
         st.session_state[keys.DATASET] = normalize_ref(run.config.get("dataset"))
     except ValueError:
         pass
     keys.forget_widgets(keys.DATA_WIDGETS)
     st.session_state[keys.RUN_LABEL] = t("compare.again_label", label=run.label or run.run_id[-4:])
-    st.session_state.pop("w_train_label", None)
-    st.session_state["compare_go_train"] = True
+    st.session_state.pop(keys.RUN_LABEL_WIDGET, None)
+    st.session_state[keys.GO_TRAIN] = True
 
 
 def _delete(run_id: str) -> None:
     try:
         resources.run_store().delete(run_id, keys.owner())
     except (PermissionError, KeyError, ValueError, RuntimeError) as error:
-        st.session_state["compare_delete_error"] = str(error)
+        st.session_state[keys.DELETE_ERROR] = str(error)
 
 
 def delete_error_ui() -> None:
-    error = st.session_state.pop("compare_delete_error", None)
+    error = st.session_state.pop(keys.DELETE_ERROR, None)
     if error:
         st.error(error)
 

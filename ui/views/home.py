@@ -1,4 +1,5 @@
-"""The landing page: what CNN Lab is and the path through it (a function page, not a file)."""
+"""The landing page: what CNN Lab is and the path through it (a function page: app.py hands it
+to `nav.navigation`, so nothing in ui/ imports this module)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 from ui import keys, nav, page
 from ui.text import t
 
-STEPS = ["data", "build", "train", "compare", "reproduce", "classify"]
-
 
 def home() -> None:
     """Intro text and one link per step."""
     page.start("home.title")
     st.markdown(t("home.intro"))
-    for number, key in enumerate(STEPS, start=1):
+    for number, key in enumerate(nav.PAGES, start=1):  # the steps, in order
         cols = st.columns([1, 3], vertical_alignment="center")
         with cols[0]:
             nav.link(key, f"{number}. {t(f'nav.{key}')}")

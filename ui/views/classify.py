@@ -9,13 +9,15 @@ from typing import Any
 import numpy as np
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
-from cnnapp.inspect.classify import IMAGENET_MODELS, IMAGENET_SIZE, is_bird
+from cnnapp.inspect.classify import IMAGENET_MODELS, Classifier, is_bird
 from cnnapp.inspect.explain import ExplainError
 from cnnapp.nets.backbone_catalog import BACKBONES
-from ui import data_ui, keys, resources
+from ui import keys, resources
+from ui.images import enlarge
 from ui.text import t
 
 IMAGENET_PREFIX = "imagenet:"  # choices "imagenet:mobilenet_v2", "imagenet:resnet50"
+RUN_WIDGET = "w_classify_run"  # the model select (seeded from `keys.CLASSIFY_RUN`)
 
 
 @dataclass
@@ -37,12 +39,10 @@ def model_choice_ui(runs) -> Choice:
     for name in IMAGENET_MODELS:
         titles[IMAGENET_PREFIX + name] = t("classify.imagenet", network=BACKBONES[name].label)
     saved = st.session_state[keys.CLASSIFY_RUN]
-    keys.seed("w_classify_run", saved if saved in titles else next(iter(titles)))
-    if st.session_state["w_classify_run"] not in titles:
-        st.session_state["w_classify_run"] = next(iter(titles))
-    chosen = st.selectbox(
-        t("classify.model"), list(titles), format_func=titles.get, key="w_classify_run"
-    )
+    keys.seed(RUN_WIDGET, saved if saved in titles else next(iter(titles)))
+    if st.session_state[RUN_WIDGET] not in titles:
+        st.session_state[RUN_WIDGET] = next(iter(titles))
+    chosen = st.selectbox(t("classify.model"), list(titles), format_func=titles.get, key=RUN_WIDGET)
     st.session_state[keys.CLASSIFY_RUN] = chosen
     if chosen.startswith(IMAGENET_PREFIX):
         return Choice(imagenet=chosen.removeprefix(IMAGENET_PREFIX))
@@ -63,19 +63,16 @@ def class_names(choice: Choice) -> list[str] | None:
     return [str(name) for name in choice.run.config.get("class_names") or []]
 
 
-def model_and_size(choice: Choice) -> tuple[Any, list[str], tuple[int, int]]:
-    """The Keras model, its class names and its input size (loads the model: imports Keras).
+def classifier(choice: Choice) -> Classifier:
+    """The chosen model with its class names and input size (loads it once: imports Keras).
 
     Raises:
         WeightsUnavailableError: ImageNet weights offline with no local file.
         RunNotFound, RunStoreError, ValueError: as `RunStore.load_model`.
     """
     if choice.imagenet:
-        classifier = resources.imagenet_classifier(choice.imagenet)
-        return classifier.model, classifier.class_names, (IMAGENET_SIZE, IMAGENET_SIZE)
-    shape = choice.run.config.get("input_shape") or [32, 32, 3]
-    model = resources.model(choice.run.run_id, keys.owner())
-    return model, class_names(choice) or [], (int(shape[0]), int(shape[1]))
+        return resources.imagenet_classifier(choice.imagenet)
+    return resources.run_classifier(choice.run.run_id, keys.owner())
 
 
 def knows_ui(choice: Choice, names: list[str], top: list[dict]) -> None:
@@ -94,7 +91,7 @@ def knows_ui(choice: Choice, names: list[str], top: list[dict]) -> None:
 
 def _shown(image: np.ndarray) -> np.ndarray:
     """Small model inputs enlarged (sharp) so they are visible."""
-    return data_ui.enlarge(image, max(1, 224 // image.shape[0]))
+    return enlarge(image, max(1, 224 // image.shape[0]))
 
 
 def explain_ui(model, seen: np.ndarray, top: list[dict]) -> None:
@@ -143,7 +140,7 @@ def _feature_maps_ui(explain, model, seen: np.ndarray, max_maps: int = 32) -> No
         grid = item["grid"]
         factor = max(1, 320 // max(grid.shape))
         st.image(
-            data_ui.enlarge(grid, factor),
+            enlarge(grid, factor),
             caption=t(
                 "classify.maps_caption",
                 layer=item["layer"],

@@ -18,6 +18,7 @@ from ui.text import t
 NONE = "__none__"  # the option standing for None in an optional choice (e.g. weights=None)
 FIELDS_PER_ROW = 3  # a Conv2D's five fields take two rows, so choices stay readable
 CUSTOM = ""  # the preset select's entry for a network that is not (or no longer) a preset
+ADD_TYPE, ADD_POSITION = "w_build_add_type", "w_build_add_position"  # read by the Add callback
 
 
 # Presets and files
@@ -99,11 +100,11 @@ def _remove(index: int) -> None:
 
 def _add() -> None:
     spec = st.session_state[keys.SPEC]
-    type_key = st.session_state["w_build_add_type"]
-    position = int(st.session_state.get("w_build_add_position") or len(spec) + 1)
+    type_key = st.session_state[ADD_TYPE]
+    position = int(st.session_state.get(ADD_POSITION) or len(spec) + 1)
     position = max(1, min(position, len(spec) + 1))
     spec.insert(position - 1, {"type": type_key, **LAYER_TYPES[type_key].defaults()})
-    st.session_state.pop("w_build_add_position", None)
+    st.session_state.pop(ADD_POSITION, None)
     _structure_changed()
 
 
@@ -115,15 +116,15 @@ def add_layer_ui() -> None:
         t("build.add_type"),
         list(LAYER_TYPES),
         format_func=lambda k: LAYER_TYPES[k].label,
-        key="w_build_add_type",
+        key=ADD_TYPE,
     )
-    keys.seed("w_build_add_position", len(spec) + 1)
+    keys.seed(ADD_POSITION, len(spec) + 1)
     cols[1].number_input(
         t("build.add_position"),
         min_value=1,
         max_value=len(spec) + 1,
         step=1,
-        key="w_build_add_position",
+        key=ADD_POSITION,
     )
     cols[2].button(t("build.add"), key="w_build_add", on_click=_add, icon=":material/add:")
 

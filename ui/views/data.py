@@ -1,39 +1,25 @@
-"""Data page widget groups: choosing a dataset, loading it with progress, the sample grid."""
+"""Data page widget groups: choosing a dataset (built in, birds, a folder or an uploaded zip) and
+the sample grid. Loading it, its name and its shape are shared (`ui.dataset`)."""
 
 from __future__ import annotations
 
-import json
 import secrets
 
 import numpy as np
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
-from cnnapp import i18n
-from cnnapp.data import DATASET_CHOICES, DatasetUnavailableError, normalize_ref
+from cnnapp.data import DATASET_CHOICES, normalize_ref
+from cnnapp.data.loader import BIRDS  # photos of birds, with an optional path and a larger size
 from cnnapp.settings import get_settings
-from ui import keys, resources
-from ui.shapes import remember_dataset
+from ui import keys
+from ui.dataset import dataset_label
+from ui.images import thumbnail
 from ui.text import labeller, lang, t
 
 DATASET_IDS = [choice["id"] for choice in DATASET_CHOICES]
-BIRDS = ("cub200", "cub200_2011")  # photos of birds, with an optional path and a larger size
 MAX_CLASSES_SHOWN = 24  # the sample grid shows the first classes only (birds have 200)
-THUMBNAIL = 64  # sample images larger than this are shown at this size
-_CHOICES = {choice["id"]: choice for choice in DATASET_CHOICES}
-
-
-def dataset_label(dataset_id: str, lang_code: str | None = None, part: str = "name") -> str:
-    """A dataset's name (or `part="description"`) in the session's language.
-
-    A dataset the engine adds later without a translation yet shows the engine's English text.
-    """
-    key = f"dataset.{dataset_id}" + (".desc" if part == "description" else "")
-    if key in i18n.TEXTS:
-        return i18n.t(key, lang_code or lang())
-    return str(_CHOICES.get(dataset_id, {}).get(part, dataset_id))
-
-
-UPLOAD, SERVER = "upload", "server"
+THUMBNAIL = 64  # sample images are shown at about this size
+UPLOAD, SERVER = "upload", "server"  # where a folder dataset comes from
 
 
 def dataset_choice_ui() -> dict | None:
@@ -170,51 +156,6 @@ def _limit_ui(saved: dict) -> int | None:
     )
 
 
-def is_loaded(ref: dict) -> bool:
-    """True if this reference was already loaded in this session (so it is cached)."""
-    info = st.session_state.get(keys.DATASET_INFO)
-    return bool(info) and info.get("ref") == json.dumps(ref, sort_keys=True)
-
-
-def load_ui(ref: dict):
-    """Loads the dataset with a progress bar; returns it, or None after showing why not."""
-    bar = st.progress(0.0, text=t("data.loading"))
-
-    def progress(message: str, fraction: float | None) -> None:
-        bar.progress(min(1.0, fraction or 0.0), text=message)
-
-    try:
-        dataset = resources.dataset(ref, progress)
-    except DatasetUnavailableError as error:
-        bar.empty()
-        st.error(t("data.unavailable", error=str(error)), icon=":material/cloud_off:")
-        return None
-    except (ValueError, OSError) as error:
-        bar.empty()
-        st.error(t("data.load_failed", error=str(error)), icon=":material/error:")
-        return None
-    bar.empty()
-    remember_dataset(ref, dataset)
-    return dataset
-
-
-def enlarge(image: np.ndarray, factor: int) -> np.ndarray:
-    """Nearest-neighbour enlargement, so 32×32 images are visible (and stay sharp)."""
-    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1)
-
-
-def _thumbnail(image: np.ndarray) -> np.ndarray:
-    """A sample image at about `THUMBNAIL` pixels: small ones enlarged, large ones reduced."""
-    size = image.shape[0]
-    if size <= THUMBNAIL:
-        return enlarge(image, max(1, THUMBNAIL // size))
-    from PIL import Image
-
-    return np.asarray(
-        Image.fromarray(image).resize((THUMBNAIL, THUMBNAIL), Image.Resampling.BILINEAR)
-    )
-
-
 def sample_grid_ui(dataset, per_class: int = 8) -> None:
     """The first `per_class` training images of each class (the first classes), one row each."""
     cols = st.columns(2)
@@ -222,7 +163,7 @@ def sample_grid_ui(dataset, per_class: int = 8) -> None:
         found = np.flatnonzero(dataset.y_train == index)[:per_class]
         if len(found) == 0:
             continue
-        row = np.concatenate([_thumbnail(dataset.x_train[i]) for i in found], axis=1)
+        row = np.concatenate([thumbnail(dataset.x_train[i], THUMBNAIL) for i in found], axis=1)
         cols[index % 2].image(row, caption=f"{name} ({len(found)})")
     if dataset.num_classes > MAX_CLASSES_SHOWN:
         st.caption(t("data.more_classes", shown=MAX_CLASSES_SHOWN, count=dataset.num_classes))

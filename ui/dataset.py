@@ -1,0 +1,88 @@
+"""The session's dataset, for every page: its name, loading it with progress, its shape.
+
+What the dataset will look like to a network (input shape, number of classes) comes from the
+engine (`cnnapp.data.shapes`) or, once loaded, from what the Data page recorded in session state.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st  # noqa: TID251 - ui/ is the app layer
+
+from cnnapp import i18n
+from cnnapp.data import DATASET_CHOICES, DatasetUnavailableError
+from cnnapp.data.shapes import ASSUMED_CLASSES, input_shape, known_shape
+from ui import keys, resources
+from ui.text import lang, t
+
+_CHOICES = {choice["id"]: choice for choice in DATASET_CHOICES}
+
+
+def dataset_label(dataset_id: str, lang_code: str | None = None, part: str = "name") -> str:
+    """A dataset's name (or `part="description"`) in the session's language.
+
+    A dataset the engine adds later without a translation yet shows the engine's English text.
+    """
+    key = f"dataset.{dataset_id}" + (".desc" if part == "description" else "")
+    if key in i18n.TEXTS:
+        return i18n.t(key, lang_code or lang())
+    return str(_CHOICES.get(dataset_id, {}).get(part, dataset_id))
+
+
+def _ref_key(ref: dict) -> str:
+    return json.dumps(ref, sort_keys=True)
+
+
+def is_loaded(ref: dict) -> bool:
+    """True if this reference was already loaded in this session (so it is cached)."""
+    info = st.session_state.get(keys.DATASET_INFO)
+    return bool(info) and info.get("ref") == _ref_key(ref)
+
+
+def load_ui(ref: dict):
+    """Loads the dataset with a progress bar; returns it, or None after showing why not."""
+    bar = st.progress(0.0, text=t("data.loading"))
+
+    def progress(message: str, fraction: float | None) -> None:
+        bar.progress(min(1.0, fraction or 0.0), text=message)
+
+    try:
+        dataset = resources.dataset(ref, progress)
+    except DatasetUnavailableError as error:
+        bar.empty()
+        st.error(t("data.unavailable", error=str(error)), icon=":material/cloud_off:")
+        return None
+    except (ValueError, OSError) as error:
+        bar.empty()
+        st.error(t("data.load_failed", error=str(error)), icon=":material/error:")
+        return None
+    bar.empty()
+    remember_dataset(ref, dataset)
+    return dataset
+
+
+def remember_dataset(ref: dict, dataset) -> None:
+    """Records the shape and classes of a loaded dataset, for Build and Train."""
+    st.session_state[keys.DATASET_INFO] = {
+        "ref": _ref_key(ref),
+        "input_shape": list(dataset.input_shape),
+        "num_classes": dataset.num_classes,
+        "class_names": list(dataset.class_names),
+    }
+
+
+def dataset_shape() -> tuple[tuple[int, int, int], int, bool]:
+    """`(input_shape, num_classes, exact)` of the session's dataset.
+
+    Exact when it is built in, or was loaded on the Data page; otherwise (a folder not yet
+    loaded) the assignment's 25 classes are assumed, and `exact` is False.
+    """
+    ref = st.session_state[keys.DATASET]
+    info = st.session_state.get(keys.DATASET_INFO)
+    if info and info.get("ref") == _ref_key(ref):
+        return tuple(info["input_shape"]), int(info["num_classes"]), True
+    known = known_shape(ref)
+    if known is not None:
+        return known[0], known[1], True
+    return input_shape(ref), ASSUMED_CLASSES, False
