@@ -30,6 +30,18 @@ def _env_int(name: str, default: int) -> int:
         ) from None
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(
+            f"{name}={value!r} is not a number; set it to a number such as {default}."
+        ) from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the app keeps things and how much it may do at once."""
@@ -42,6 +54,16 @@ class Settings:
     weights_dir: Path | None  # CNNAPP_WEIGHTS_DIR: local pretrained weights (transfer learning)
     max_image_pixels: int  # CNNAPP_MAX_IMAGE_PIXELS: larger uploaded images are refused
     max_upload_bytes: int  # CNNAPP_MAX_UPLOAD_BYTES: larger uploaded files are refused
+    # Class mode (a class server with sign-in): who teaches, and the default class limits, which
+    # a lecturer can change on the Class page (kept in <data dir>/class/limits.json).
+    lecturers: tuple[str, ...] = ()  # CNNAPP_LECTURERS: lecturers' emails, comma-separated
+    data_roots: tuple[Path, ...] = ()  # CNNAPP_DATA_ROOTS: folders "a folder on the server" may use
+    max_queued_per_owner: int = 3  # CNNAPP_MAX_QUEUED: a student's queued jobs (one runs at a time)
+    max_epochs: int = 100  # CNNAPP_MAX_EPOCHS: epochs of one job
+    max_params: int = 30_000_000  # CNNAPP_MAX_PARAMS: parameters of one network
+    max_train_pixels: int = 400_000_000  # CNNAPP_MAX_TRAIN_PIXELS: training images × height × width
+    disk_quota_bytes: int = 2 * 1024**3  # CNNAPP_DISK_QUOTA_MB: a student's runs and uploads
+    session_hours: float = 12.0  # CNNAPP_SESSION_HOURS: sign in again after this long
 
 
 def get_settings() -> Settings:
@@ -60,5 +82,21 @@ def get_settings() -> Settings:
         max_jobs=max(1, _env_int("CNNAPP_MAX_JOBS", 1)),
         max_image_pixels=_env_int("CNNAPP_MAX_IMAGE_PIXELS", 40_000_000),
         max_upload_bytes=_env_int("CNNAPP_MAX_UPLOAD_BYTES", 200 * 1024 * 1024),
+        lecturers=tuple(
+            email.strip().lower()
+            for email in os.environ.get("CNNAPP_LECTURERS", "").split(",")
+            if email.strip()
+        ),
+        data_roots=tuple(
+            Path(root).expanduser()
+            for root in os.environ.get("CNNAPP_DATA_ROOTS", "").split(os.pathsep)
+            if root.strip()
+        ),
+        max_queued_per_owner=max(0, _env_int("CNNAPP_MAX_QUEUED", 3)),
+        max_epochs=max(1, _env_int("CNNAPP_MAX_EPOCHS", 100)),
+        max_params=max(1, _env_int("CNNAPP_MAX_PARAMS", 30_000_000)),
+        max_train_pixels=max(1, _env_int("CNNAPP_MAX_TRAIN_PIXELS", 400_000_000)),
+        disk_quota_bytes=max(1, _env_int("CNNAPP_DISK_QUOTA_MB", 2048)) * 1024 * 1024,
+        session_hours=max(0.1, _env_float("CNNAPP_SESSION_HOURS", 12.0)),
         **optional,
     )
