@@ -11,7 +11,9 @@ Example:
 from __future__ import annotations
 
 import csv
+import html
 import io
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -40,13 +42,27 @@ _LATEX_SPECIAL = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
 }
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _number(value: Any) -> float | None:
+    """A finite real number as a float; None for anything else (text, true/false, NaN, inf)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def describe_preprocessing(preprocessing: Mapping[str, Any] | None) -> str:
@@ -80,7 +96,7 @@ def run_row(run_id: str, config: Mapping[str, Any], metrics: Mapping[str, Any]) 
         "dataset": name,
         "network": config.get("network_name") or "custom",
         "preprocessing": describe_preprocessing(config.get("preprocessing")),
-        "epochs": metrics.get("epochs_run"),
+        "epochs": _whole(metrics.get("epochs_run")),
         "time_s": _number(metrics.get("wall_time_s")),
         "gap": None if train_acc is None or val_acc is None else train_acc - val_acc,
     }
@@ -110,29 +126,46 @@ def _cells(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     return [[_cell(row.get(key), kind) for key, kind in COLUMNS] for row in rows]
 
 
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell a spreadsheet shows as it is: text that would start a formula gets a
+    leading `'` (numbers stay numbers, so a negative gap is still a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
-    """The table as CSV (comma-separated, header row first, full precision for metrics)."""
+    """The table as CSV (RFC 4180: commas, CRLF line ends; header row first, full precision).
+
+    Text that a spreadsheet would evaluate (`=HYPERLINK(...)`, `+1`, `@SUM(...)`) is written with
+    a leading `'`, so it shows as text.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers(lang))
+    writer = csv.writer(out)  # "\r\n" ends rows, so a "\r" in a cell is quoted too
+    writer.writerow([csv_cell(h) for h in headers(lang)])
     for row in rows:
-        writer.writerow(["" if row.get(key) is None else row.get(key) for key, _ in COLUMNS])
+        writer.writerow([csv_cell(row.get(key)) for key, _ in COLUMNS])
     return out.getvalue()
 
 
-def _markdown_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def markdown_escape(text: str) -> str:
+    """Text for a Markdown table cell: HTML (`<`, `>`, `&`) escaped, pipes and backslashes
+    escaped, line breaks as spaces, so no cell can add markup or break the table."""
+    text = html.escape(text, quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return " ".join(text.splitlines())
 
 
 def to_markdown(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
     """The table as a Markdown (GitHub) pipe table, metrics with 4 decimals."""
     numeric = [kind != "text" for _, kind in COLUMNS]
     lines = [
-        "| " + " | ".join(_markdown_escape(h) for h in headers(lang)) + " |",
+        "| " + " | ".join(markdown_escape(h) for h in headers(lang)) + " |",
         "| " + " | ".join("---:" if n else "---" for n in numeric) + " |",
     ]
     for cells in _cells(rows):
-        lines.append("| " + " | ".join(_markdown_escape(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(markdown_escape(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 

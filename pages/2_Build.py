@@ -9,6 +9,7 @@ from cnnapp.nets.spec import NetworkError, spec_to_json, summarize
 from cnnapp.nets.table import layer_table
 from ui import keys, lang, nav, page, t
 from ui.dataset import dataset_shape
+from ui.plain import plain
 from ui.views import build
 
 
@@ -61,9 +62,9 @@ def main() -> None:
         try:
             summary = summarize(spec, input_shape, num_classes)
         except NetworkError as error:
-            st.error(t("build.invalid", error=str(error)), icon=":material/error:")
+            st.error(t("build.invalid", error=plain(error)), icon=":material/error:")
             if error.layer_index is not None and error.layer_index < len(slots):
-                slots[error.layer_index].error(str(error), icon=":material/error:")
+                slots[error.layer_index].error(plain(error), icon=":material/error:")
             st.caption(t("build.cannot_train"))
             return
         table_ui(summary)

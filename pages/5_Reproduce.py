@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import page, t
+from ui.plain import plain
 from ui.views import reproduce
 
 
@@ -30,7 +31,7 @@ def main() -> None:
     ):
         error = reproduce.submit_table(table, scale)
         if error:
-            st.error(error)
+            st.error(plain(error))
         else:
             st.rerun()
     if cols[1].button(

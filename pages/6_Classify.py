@@ -9,6 +9,7 @@ from cnnapp.nets.weights import WeightsUnavailableError
 from cnnapp.runs import RunNotFound, RunStoreError
 from ui import lang, nav, page, plot, t
 from ui.images import enlarge
+from ui.plain import plain, plain_column
 from ui.views import classify
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "bmp", "webp", "gif"]
@@ -44,7 +45,7 @@ def result_ui(choice, image, seen, top, names) -> None:
     with right:
         frame = charts.top_k_frame(top)
         plot.show(charts.top_k_chart(frame, lang()), "w_classify_chart")
-        st.caption(charts.top_k_summary(frame, lang()))
+        st.caption(charts.top_k_summary(plain_column(frame, "label"), lang()))
         classify.knows_ui(choice, names, top)
         if top and top[0]["probability"] < 0.5:
             st.warning(t("classify.unsure"))
@@ -52,10 +53,12 @@ def result_ui(choice, image, seen, top, names) -> None:
 
 def main() -> None:
     page.start("classify.title", __file__)
-    runs = [run for run in classify.saved_runs() if run.status == "ok"]
+    saved = classify.saved_runs()
+    runs = [run for run in saved if run.status == "ok"]
     if not runs:
         st.info(t("classify.no_runs"))
         nav.link("train", t("compare.go_train"))
+    classify.damaged_ui([run for run in saved if run.status != "ok"])
     choice = classify.model_choice_ui(runs)
     data = photo_ui()
     if data is None:
@@ -66,10 +69,10 @@ def main() -> None:
         image = load_image(data)
         top, seen, classifier = predict(choice, image)
     except ImageError as error:
-        st.error(t("classify.bad_image", error=str(error)), icon=":material/broken_image:")
+        st.error(t("classify.bad_image", error=plain(error)), icon=":material/broken_image:")
         return
     except (RunNotFound, RunStoreError, ValueError, WeightsUnavailableError) as error:
-        st.error(t("classify.model_failed", error=str(error)), icon=":material/error:")
+        st.error(t("classify.model_failed", error=plain(error)), icon=":material/error:")
         return
     result_ui(choice, image, seen, top, classifier.class_names)
     classify.explain_ui(classifier.model, seen.astype("float32"), top)

@@ -168,8 +168,8 @@ def test_the_eagle_is_named_by_imagenet_and_grad_cam_shows_it(monkeypatch):
     at.run()
     assert not at.exception and not at.error
     summary = next(c.value for c in at.caption if c.value.startswith("The model says"))
-    assert "bald_eagle" in summary
-    assert any("bald_eagle, is one of ImageNet's bird species" in c.value for c in at.caption)
-    captions = " ".join(str(image.proto) for image in at.get("image"))
-    assert "Grad-CAM of bald_eagle" in captions and "224×224" in captions
+    assert "bald\\_eagle" in summary  # labels are escaped: shown as typed, not as Markdown
+    assert any("bald\\_eagle, is one of ImageNet's bird species" in c.value for c in at.caption)
+    captions = " ".join(img.caption for image in at.get("image") for img in image.proto.imgs)
+    assert "Grad-CAM of bald\\_eagle" in captions and "224×224" in captions
     assert "no convolutional layer of its own" in " ".join(i.value for i in at.info)

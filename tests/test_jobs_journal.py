@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from cnnapp.jobs import LocalExecutor
-from cnnapp.jobs.journal import JobJournal, is_alive, this_process
+from cnnapp.jobs.journal import JobJournal, is_alive, is_job_id, this_process
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = {"sleepy": "tests.jobkinds:until_stopped", "quick": "tests.jobkinds:quick"}
@@ -23,9 +23,9 @@ done = executor.submit({{"kind": "quick"}}, "alice")
 while not executor.status(done, "alice").done:
     time.sleep(0.1)
 running = executor.submit({{"kind": "sleepy"}}, "alice")
-queued = executor.submit({{"kind": "sleepy"}}, "bob")
 while executor.status(running, "alice").state != "running" or not executor.status(running, "alice").history:
     time.sleep(0.1)
+queued = executor.submit({{"kind": "sleepy"}}, "bob")  # after: round-robin would start bob first
 print(done, running, queued, flush=True)
 time.sleep(600)
 """
@@ -87,3 +87,16 @@ def test_liveness_and_damaged_records(tmp_path):
     (tmp_path / "abcdefgh1234.json").write_text(json.dumps(record))
     adopted = JobJournal(tmp_path).recover()
     assert [(r["id"], r["state"]) for r in adopted] == [("abcdefgh1234", "interrupted")]
+
+
+def test_job_ids_with_a_trailing_newline_or_non_ascii_digits_are_refused(tmp_path):
+    journal = JobJournal(tmp_path)
+    for bad in ["abcdefgh1234\n", "abcdefgh١٢٣٤", "abcdefgh 1234", 12345678, None]:
+        assert not is_job_id(bad)
+        journal.write({"id": bad, "state": "running", "owner": "a"})
+    assert list(tmp_path.iterdir()) == []  # nothing was written for any of them
+    assert is_job_id("abcdefgh1234") and is_job_id("a_b-c" * 3)
+    dead = {"executor": "999999999:1", "state": "running", "owner": "a"}
+    (tmp_path / "planted.json").write_text(json.dumps({**dead, "id": "abcdefgh1234\n"}))
+    (tmp_path / "digits.json").write_text(json.dumps({**dead, "id": "job٢٠٢٦٠٠٠٠"}))
+    assert JobJournal(tmp_path).recover() == []  # records it could not have written are skipped

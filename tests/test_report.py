@@ -79,3 +79,36 @@ def test_latex_table_escapes_and_aligns():
 def test_empty_table_still_has_headers():
     assert to_csv([]).strip() == ",".join(headers("en"))
     assert len(to_markdown([]).strip().splitlines()) == 2
+
+
+def test_csv_cells_that_would_be_formulas_are_text():
+    rows = [row(label=label) for label in ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)"]]
+    rows.append(row(label="\tx"))
+    rows.append(row(label="\rx"))
+    rows.append(run_row("r1", {"label": "ok = fine"}, {"train_accuracy": 0.1, "val_accuracy": 0.5}))
+    parsed = list(csv.reader(io.StringIO(to_csv(rows))))
+    labels = [line[0] for line in parsed[1:]]
+    assert labels == [
+        '\'=HYPERLINK("http://x","y")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "ok = fine",
+    ]
+    gap = parsed[-1][headers("en").index("Train − val. acc.")]
+    assert float(gap) == -0.4  # a negative number stays a number
+
+
+def test_markdown_escapes_html_and_pipes():
+    text = to_markdown([row(label="<img src=x onerror=alert(1)> & a|b")])
+    cells = text.strip().splitlines()[2]
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; a\\|b" in cells
+    assert "<img" not in text and cells.count(" | ") == len(COLUMNS) - 1
+
+
+def test_run_row_ignores_values_of_the_wrong_type():
+    r = run_row("r1", {}, {"test_accuracy": float("inf"), "val_loss": "0.5", "epochs_run": "x"})
+    assert r["test_accuracy"] is None and r["val_loss"] is None and r["epochs"] is None
+    assert "| inf" not in to_markdown([r]) and to_latex([r])

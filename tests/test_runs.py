@@ -186,3 +186,64 @@ def test_default_root_comes_from_settings(tmp_path, monkeypatch):
     run_id = save(store)
     assert (tmp_path / "elsewhere" / run_id / "config.json").is_file()
     assert RunStore(tmp_path / "missing").list() == []
+
+
+def test_ids_with_a_trailing_newline_or_non_ascii_digits_are_refused(store):
+    run_id = new_run_id()
+    arabic = "r٢٠٢٦١١٢٨-٠٨٥٠-" + run_id[-16:]  # Arabic-Indic digits: `\d` would match them
+    for bad in [run_id + "\n", "r\u0662" + run_id[2:], arabic, " " + run_id, run_id + " "]:
+        with pytest.raises(ValueError, match="not a run id"):
+            validate_run_id(bad)
+    saved = save(store)
+    (store.root / (saved + "\n")).mkdir()  # a folder named like an id plus a newline
+    assert [run.run_id for run in store.list()] == [saved]
+
+
+def test_runs_whose_files_hold_the_wrong_types_are_damaged_not_raised(store):
+    bad_history, bad_metrics, bad_spec = save(store), save(store), save(store)
+    history = '{"epochs": [{"epoch": "x"}]}'
+    (store.path(bad_history) / "history.json").write_text(history)
+    (store.path(bad_metrics) / "metrics.json").write_text('{"test_accuracy": "inf"}')
+    (store.path(bad_spec) / "spec.json").write_text('[{"type": "conv2d", "filters": -3}]')
+    runs = {run.run_id: run for run in store.list()}
+    assert {run.status for run in runs.values()} == {"damaged"}
+    assert "history.json is damaged: epochs[0].epoch must be a whole number" in (
+        runs[bad_history].problem
+    )
+    assert runs[bad_history].history == {}  # the damaged file is not handed to pages
+    assert "test_accuracy must be a finite number from 0 to 1, got 'inf'" in (
+        runs[bad_metrics].problem
+    )
+    assert runs[bad_metrics].metrics == {} and runs[bad_metrics].config["label"] == "alice's run"
+    assert "spec.json is damaged" in runs[bad_spec].problem and "filters" in runs[bad_spec].problem
+    assert all(run.owner == "alice" for run in runs.values())  # so alice can delete them
+    store.delete(bad_metrics, "alice")
+
+
+def test_a_diverged_runs_nan_is_saved_as_null_and_the_run_lists(store):
+    run_id = store.save(
+        model=fake_model,
+        spec=SPEC,
+        config={"owner": "alice"},
+        history={"epochs": [{"epoch": 1, "loss": float("nan")}]},
+        metrics={"train_loss": np.float32("inf"), "per_class_accuracy": np.array([np.nan, 0.5])},
+    )
+    text = store.file_bytes(run_id, "metrics.json").decode()
+    assert "NaN" not in text and "Infinity" not in text  # strict JSON
+    run = store.get(run_id)
+    assert run.status == "ok" and run.history == {"epochs": [{"epoch": 1, "loss": None}]}
+    assert run.metrics == {"train_loss": None, "per_class_accuracy": [None, 0.5]}
+    (store.path(run_id) / "metrics.json").write_text('{"train_loss": NaN}')  # older files
+    assert "NaN" in store.get(run_id).problem and store.get(run_id).status == "damaged"
+
+
+def test_metrics_must_match_the_class_names(store):
+    run_id = store.save(
+        model=fake_model,
+        spec=SPEC,
+        config={"class_names": ["a", "b"]},
+        history={},
+        metrics={"confusion_matrix": [[1, 0, 0], [0, 1, 0], [0, 0, 1]]},
+    )
+    run = store.get(run_id)
+    assert run.status == "damaged" and "3 rows but config.json names 2 classes" in run.problem

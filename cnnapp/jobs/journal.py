@@ -20,9 +20,14 @@ from cnnapp.settings import get_settings
 
 UNFINISHED = ("queued", "running", "stopping")
 KEEP_S = 7 * 24 * 3600  # records older than a week are removed
-_JOB_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{8,64}", re.ASCII)  # matched whole (fullmatch), never `$`
 RELEASED = "released"  # the executor shut down cleanly
 INTERRUPTED = "the server restarted while this job was running; its partial history is kept."
+
+
+def is_job_id(job_id: object) -> bool:
+    """True for a job id the journal may name a file after: 8 to 64 ASCII letters, digits, _ or -."""
+    return isinstance(job_id, str) and _JOB_ID.fullmatch(job_id) is not None
 
 
 def _start_time(pid: int) -> str | None:
@@ -68,7 +73,7 @@ class JobJournal:
     def write(self, record: dict[str, Any]) -> None:
         """Saves one job's record (best effort: a full disk must not stop training)."""
         job_id = record.get("id", "")
-        if not _JOB_ID.match(str(job_id)):
+        if not is_job_id(job_id):
             return
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -98,7 +103,9 @@ class JobJournal:
                 record = json.loads(path.read_text())
             except (OSError, ValueError):
                 continue
-            if not isinstance(record, dict) or is_alive(str(record.get("executor"))):
+            if not isinstance(record, dict) or not is_job_id(record.get("id")):
+                continue  # not a record this journal wrote
+            if is_alive(str(record.get("executor"))):
                 continue
             if now - path.stat().st_mtime > KEEP_S:
                 path.unlink(missing_ok=True)

@@ -4,7 +4,8 @@
 | --- | --- |
 | `store` | `RunStore`: saves atomically, lists, loads (the only place models load) and deletes runs |
 | `info` | `RunInfo`, run ids (`new_run_id`, `validate_run_id`), who may see a run, the errors |
-| `files` | durable writes: plain JSON, fsynced files and folders |
+| `validate` | reading a run's JSON files and checking them against what the pages read |
+| `files` | durable writes: plain JSON (NaN as null), fsynced files and folders |
 """
 
 from cnnapp.runs.info import (

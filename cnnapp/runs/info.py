@@ -11,7 +11,8 @@ from typing import Any
 
 FILE_NAMES = ("model.keras", "spec.json", "config.json", "history.json", "metrics.json")
 CLI_OWNER = "cli"  # runs saved from the command line: visible to every session, read-only there
-_RUN_ID = re.compile(r"^r\d{8}-\d{4}-[0-9a-f]{16}$")
+# Matched whole (`fullmatch`): `$` would let a trailing newline through, and `\d` Arabic-Indic digits.
+_RUN_ID = re.compile(r"r[0-9]{8}-[0-9]{4}-[0-9a-f]{16}", re.ASCII)
 
 
 class RunStoreError(RuntimeError):
@@ -32,7 +33,7 @@ def new_run_id() -> str:
 
 def is_run_id(name: str) -> bool:
     """True if `name` has the form of a run id (a folder name `new_run_id` could have made)."""
-    return isinstance(name, str) and bool(_RUN_ID.match(name))
+    return isinstance(name, str) and _RUN_ID.fullmatch(name) is not None
 
 
 def validate_run_id(run_id: str) -> str:
@@ -70,10 +71,12 @@ class RunInfo:
     metrics: dict[str, Any] = field(default_factory=dict)
     history: dict[str, Any] = field(default_factory=dict)
     spec: list[dict[str, Any]] = field(default_factory=list)
+    published_by: str | None = None  # the lecturer who published it to the class (class mode)
 
     def visible_to(self, owner: str | None) -> bool:
-        """True if a session of `owner` (None: everyone) may see this run."""
-        return owner is None or self.owner in (owner, CLI_OWNER)
+        """True if a session of `owner` (None: everyone) may see this run: its own, the command
+        line's, and the ones a lecturer published (read-only)."""
+        return owner is None or self.owner in (owner, CLI_OWNER) or self.published_by is not None
 
     def can_delete(self, owner: str) -> bool:
         """True if `owner` may delete this run (its owner; "cli" also runs of unknown owner)."""

@@ -3,7 +3,9 @@
 A run is `models/<run id>/` with `model.keras`, `spec.json` (the network spec), `config.json`,
 `history.json` and `metrics.json`. `RunStore.save` writes everything into a hidden temporary folder
 and renames it into place, so a crash or a full disk never leaves half a run listed as good.
-Keras is imported only by `RunStore.load_model`.
+Reading checks every file (`cnnapp.runs.validate`): a run whose files are missing, unreadable or
+not what the pages expect is listed as "damaged", never raised. Keras is imported only by
+`RunStore.load_model`.
 
 Example:
     store = RunStore()
@@ -13,11 +15,11 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
 import time
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from cnnapp.runs.info import (
     new_run_id,
     validate_run_id,
 )
+from cnnapp.runs.validate import read_files
 from cnnapp.settings import get_settings
 
 _LEFTOVER_PREFIXES = (".tmp-", ".trash-")
@@ -59,10 +62,17 @@ class RunStore:
 
     Args:
         root: the folder that holds one sub-folder per run; created on the first save.
+        published: in class mode, returns the published runs (run id -> `{"by": name, ...}`,
+            `cnnapp.classroom.published.Publications.all`): every session sees them, read-only.
     """
 
-    def __init__(self, root: Path | str | None = None) -> None:
+    def __init__(
+        self,
+        root: Path | str | None = None,
+        published: Callable[[], Mapping[str, Mapping[str, Any]]] | None = None,
+    ) -> None:
         self.root = Path(root) if root is not None else get_settings().models_dir
+        self._published = published
 
     def path(self, run_id: str) -> Path:
         """Returns the folder of run `run_id` (it may not exist). Raises ValueError on a bad id."""
@@ -176,8 +186,10 @@ class RunStore:
         if not self.root.is_dir():
             return []
         self._clean_leftovers()
+        published = self._published() if self._published else {}
         runs = [self._read(entry) for entry in self.root.iterdir() if is_run_id(entry.name)]
-        runs = [run for run in runs if run is not None and run.visible_to(owner)]
+        runs = [self._mark(run, published) for run in runs if run is not None]
+        runs = [run for run in runs if run.visible_to(owner)]
         return sorted(runs, key=lambda run: (_timestamp(run), run.run_id), reverse=True)
 
     def get(self, run_id: str, owner: str | None = None) -> RunInfo:
@@ -197,12 +209,24 @@ class RunStore:
         info = self._read(self.path(run_id))
         if info is None:
             raise RunNotFound(f"there is no saved run {run_id!r} in {self.root}.")
+        info = self._mark(info, self._published() if self._published else {})
         if not info.visible_to(owner):
             raise RunNotFound(f"there is no saved run {run_id!r} for this session.")
         return info
 
+    @staticmethod
+    def _mark(info: RunInfo, published: Mapping[str, Mapping[str, Any]]) -> RunInfo:
+        entry = published.get(info.run_id)
+        if entry is not None:
+            info.published_by = str(entry.get("by") or "lecturer")
+        return info
+
     def _read(self, path: Path) -> RunInfo | None:
-        """Reads a run folder (None if it is not a folder, e.g. deleted meanwhile)."""
+        """Reads a run folder (None if it is not a folder, e.g. deleted meanwhile).
+
+        Every file is checked (`cnnapp.runs.validate`); one that is missing, unreadable or not
+        what the pages expect makes the run "damaged", and its field stays empty.
+        """
         try:
             modified = path.stat().st_mtime
         except OSError:
@@ -210,31 +234,28 @@ class RunStore:
         if not path.is_dir():
             return None
         info = RunInfo(run_id=path.name, path=path)
-        expected = {"config.json": dict, "spec.json": list, "history.json": (dict, list)}
-        expected["metrics.json"] = dict
-        problems: list[str] = []
-        for name, kind in expected.items():
-            try:
-                value = json.loads((path / name).read_text(encoding="utf-8"))
-                if not isinstance(value, kind):
-                    raise ValueError(f"it holds {type(value).__name__}")
-                setattr(info, name.removesuffix(".json"), value)
-            except FileNotFoundError:
-                problems.append(f"{name} is missing")
-            except (OSError, ValueError) as error:
-                problems.append(f"{name} cannot be read ({error})")
+        raw, valid, problems = read_files(path)
         if not (path / "model.keras").is_file():
             problems.append("model.keras is missing")
         if problems:
             info.status, info.problem = "damaged", "; ".join(problems)
-        config = info.config
-        if not any(problem.startswith("config.json") for problem in problems):
-            info.owner = str(config.get("owner", CLI_OWNER))
-        info.label = str(config.get("label") or "")
-        info.created_at = str(config.get("created_at") or "") or (
+        for name, value in valid.items():
+            setattr(info, name.removesuffix(".json"), value)
+        self._describe(info, raw.get("config.json"), modified)
+        return info
+
+    @staticmethod
+    def _describe(info: RunInfo, config: Any, modified: float) -> None:
+        """Owner, label and date, from config.json even when other fields of it are damaged (so
+        its owner can still see and delete the run); an unreadable owner is None."""
+        owner = config.get("owner", CLI_OWNER) if isinstance(config, dict) else None
+        config = config if isinstance(config, dict) else {}
+        info.owner = owner if isinstance(owner, str) and owner else None
+        label, created = config.get("label"), config.get("created_at")
+        info.label = label if isinstance(label, str) else ""
+        info.created_at = (created if isinstance(created, str) else "") or (
             datetime.fromtimestamp(modified).astimezone().isoformat(timespec="seconds")
         )
-        return info
 
     def load_model(self, run_id: str, owner: str | None = None) -> Any:
         """Loads a run's Keras model for inference: `safe_mode=True`, no optimizer state.
@@ -294,13 +315,14 @@ class RunStore:
 
     # Deleting
 
-    def delete(self, run_id: str, owner: str) -> None:
+    def delete(self, run_id: str, owner: str, lecturer: bool = False) -> None:
         """Deletes a run: renamed away first (so listings never see half of it), then removed.
 
         Args:
             run_id: the run's id.
             owner: the asking session's owner id; only the run's owner may delete it ("cli" may
                 also delete damaged runs whose owner cannot be read).
+            lecturer: True when a lecturer asks (class mode): any run may be deleted.
 
         Raises:
             ValueError: if `run_id` is malformed.
@@ -308,8 +330,8 @@ class RunStore:
             PermissionError: if `owner` may see but not delete it.
             RunStoreError: if the disk refused.
         """
-        info = self.get(run_id, owner if owner != CLI_OWNER else None)
-        if not info.can_delete(owner):
+        info = self.get(run_id, None if lecturer or owner == CLI_OWNER else owner)
+        if not lecturer and not info.can_delete(owner):
             whose = "the command line's" if info.owner == CLI_OWNER else f"owner {info.owner!r}'s"
             raise PermissionError(
                 f"run {run_id!r} is {whose} and read-only for {owner!r}; only its owner can delete "

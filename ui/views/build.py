@@ -13,6 +13,7 @@ from cnnapp.nets.presets import PRESETS, get_preset
 from cnnapp.nets.registry import LAYER_TYPES, Field, pair
 from cnnapp.nets.spec import NetworkError, spec_from_json
 from ui import keys
+from ui.plain import plain
 from ui.text import t
 
 NONE = "__none__"  # the option standing for None in an optional choice (e.g. weights=None)
@@ -64,7 +65,7 @@ def load_json_ui() -> str | None:
     try:
         spec = spec_from_json(upload.getvalue())
     except NetworkError as error:
-        return t("build.load_failed", name=upload.name, error=str(error))
+        return t("build.load_failed", name=plain(upload.name), error=plain(error))
     name = upload.name.rsplit(".", 1)[0]
     keys.set_network(spec, name)
     return None
@@ -151,7 +152,7 @@ def _layer_header(index: int, layer: dict, count: int, version: int) -> None:
     layer_type = LAYER_TYPES.get(layer.get("type"))
     label = layer_type.label if layer_type else str(layer.get("type"))
     cols = st.columns([6, 1, 1, 1], vertical_alignment="center")
-    cols[0].markdown(f"**{index + 1}. {label}**")
+    cols[0].markdown(f"**{index + 1}. {plain(label)}**")
     prefix = f"w_layer_{version}_{index}_"
     cols[1].button(
         "",

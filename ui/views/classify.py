@@ -14,6 +14,7 @@ from cnnapp.inspect.explain import ExplainError
 from cnnapp.nets.backbone_catalog import BACKBONES
 from ui import keys, resources
 from ui.images import enlarge
+from ui.plain import plain
 from ui.text import t
 
 IMAGENET_PREFIX = "imagenet:"  # choices "imagenet:mobilenet_v2", "imagenet:resnet50"
@@ -56,6 +57,15 @@ def _title(run) -> str:
     return f"{run.label or run.config.get('network_name') or run.run_id} · {when}{score}"
 
 
+def damaged_ui(runs: list) -> None:
+    """Saved runs that cannot be used, and why (their owners delete them on Compare)."""
+    if not runs:
+        return
+    with st.expander(t("compare.damaged", count=len(runs)), icon=":material/warning:"):
+        for run in runs:
+            st.markdown(f"`{run.run_id}`: {plain(run.problem)}")
+
+
 def class_names(choice: Choice) -> list[str] | None:
     """The run's class names; None for ImageNet (its 1000 labels are loaded with the model)."""
     if choice.imagenet:
@@ -81,10 +91,10 @@ def knows_ui(choice: Choice, names: list[str], top: list[dict]) -> None:
         st.info(t("classify.imagenet_knows"), icon=":material/lightbulb:")
         if top:
             key = "classify.is_bird" if is_bird(top[0]["index"]) else "classify.not_bird"
-            st.caption(t(key, label=top[0]["label"]))
+            st.caption(t(key, label=plain(top[0]["label"])))
         return
     st.info(
-        t("classify.only_knows", count=len(names), classes=", ".join(names)),
+        t("classify.only_knows", count=len(names), classes=", ".join(map(plain, names))),
         icon=":material/lightbulb:",
     )
 
@@ -104,14 +114,14 @@ def explain_ui(model, seen: np.ndarray, top: list[dict]) -> None:
         try:
             cam = explain.grad_cam(model, seen)
         except ExplainError as error:
-            st.info(t("classify.explain_failed", error=str(error)))
+            st.info(t("classify.explain_failed", error=plain(error)))
         else:
             label = top[0]["label"] if top and top[0]["index"] == cam.class_index else ""
             st.image(
                 _shown(explain.overlay(seen, cam.heatmap)),
                 caption=t(
                     "classify.gradcam_caption",
-                    label=label or cam.class_index,
+                    label=plain(label) if label else cam.class_index,
                     probability=cam.probability,
                     layer=cam.layer,
                 ),
@@ -123,7 +133,7 @@ def explain_ui(model, seen: np.ndarray, top: list[dict]) -> None:
         try:
             filters = explain.first_layer_filters(model)
         except ExplainError as error:
-            st.info(t("classify.explain_failed", error=str(error)))
+            st.info(t("classify.explain_failed", error=plain(error)))
         else:
             count = int(model.get_layer(explain.conv_layers(model)[0].name).kernel.shape[-1])
             st.image(filters, caption=t("classify.filters_caption", count=count))
@@ -133,7 +143,7 @@ def _feature_maps_ui(explain, model, seen: np.ndarray, max_maps: int = 32) -> No
     try:
         maps = explain.feature_maps(model, seen, max_maps=max_maps)
     except ExplainError as error:
-        st.info(t("classify.explain_failed", error=str(error)))
+        st.info(t("classify.explain_failed", error=plain(error)))
         return
     for item in maps:
         height, width, channels = item["shape"]

@@ -12,6 +12,7 @@ from cnnapp.training.scoring import RESULT_COLUMNS
 from ui import keys, nav, plot, resources, run_settings
 from ui.dataset import load_ui
 from ui.images import enlarge
+from ui.plain import plain, plain_column
 from ui.text import lang, t
 
 
@@ -35,7 +36,7 @@ def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
                 **{
                     t(f"report.col.{key}"): _rounded(row[key], kind) for key, kind in report.COLUMNS
                 },
-                t("compare.whose"): t("compare.yours") if run.owner == owner else t("compare.cli"),
+                t("compare.whose"): whose(run, owner),
             }
             for row, run in zip(rows, runs, strict=True)
         ]
@@ -43,6 +44,15 @@ def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
     st.dataframe(frame, hide_index=True, key="w_compare_table")
     st.caption(t("compare.table_caption"))
     return rows
+
+
+def whose(run: RunInfo, owner: str) -> str:
+    """ "yours", "published by <lecturer>" or "command line (read-only)"."""
+    if run.owner == owner:
+        return t("compare.yours")
+    if run.published_by is not None:
+        return t("compare.published_by", name=run.published_by)
+    return t("compare.cli")
 
 
 def _rounded(value, kind: str):
@@ -76,7 +86,7 @@ def damaged_ui(runs: list[RunInfo], owner: str) -> None:
         return
     with st.expander(t("compare.damaged", count=len(runs)), icon=":material/warning:"):
         for run in runs:
-            st.markdown(f"`{run.run_id}`: {run.problem}")
+            st.markdown(f"`{run.run_id}`: {plain(run.problem)}")
             if run.can_delete(owner):
                 st.button(
                     t("compare.delete"),
@@ -107,7 +117,7 @@ def overlay_ui(runs: list[RunInfo]) -> None:
     for col, metric in zip(cols, charts.METRICS, strict=True):
         chart = charts.overlay_chart(frame, metric, lang())
         plot.show(chart, f"w_compare_overlay_{metric}", col, legend_rows=len(chosen) + 3)
-        col.caption(charts.overlay_summary(frame, metric, lang()))
+        col.caption(charts.overlay_summary(plain_column(frame, "run"), metric, lang()))
 
 
 def detail_ui(run: RunInfo, owner: str) -> None:
@@ -118,13 +128,13 @@ def detail_ui(run: RunInfo, owner: str) -> None:
         with left:
             frame = charts.per_class_frame(metrics["per_class_accuracy"], names)
             plot.show(charts.per_class_chart(frame, lang()), "w_compare_per_class")
-            st.caption(charts.per_class_summary(frame, lang()))
+            st.caption(charts.per_class_summary(plain_column(frame, "class_name"), lang()))
         with right:
             if metrics.get("confusion_matrix"):
                 frame = charts.confusion_frame(metrics["confusion_matrix"], names)
                 chart = charts.confusion_chart(frame, names, lang())
                 plot.show(chart, "w_compare_confusion")
-                st.caption(charts.confusion_summary(frame, lang()))
+                st.caption(charts.confusion_summary(plain_column(frame, "true", "pred"), lang()))
     else:
         st.info(t("compare.no_detail"))
     if metrics.get("misclassified") and st.toggle(
@@ -139,7 +149,7 @@ def mistakes_ui(run: RunInfo, limit: int = 24) -> None:
     try:
         ref = normalize_ref(run.config.get("dataset"))
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return
     dataset = load_ui(ref)
     if dataset is None or dataset.x_test is None:
@@ -153,8 +163,8 @@ def mistakes_ui(run: RunInfo, limit: int = 24) -> None:
             captions.append(
                 t(
                     "compare.mistake",
-                    true=_name(names, item["true"]),
-                    pred=_name(names, item["pred"]),
+                    true=plain(_name(names, item["true"])),
+                    pred=plain(_name(names, item["pred"])),
                     confidence=float(item["confidence"]),
                 )
             )
@@ -207,6 +217,8 @@ def actions_ui(run: RunInfo, owner: str) -> None:
                 args=(run.run_id,),
                 icon=":material/delete:",
             )
+        elif run.published_by is not None:
+            st.caption(plain(t("compare.published_by", name=run.published_by)))
         elif run.owner == CLI_OWNER:
             st.caption(t("compare.read_only"))
 
@@ -241,7 +253,7 @@ def _delete(run_id: str) -> None:
 def delete_error_ui() -> None:
     error = st.session_state.pop(keys.DELETE_ERROR, None)
     if error:
-        st.error(error)
+        st.error(plain(error))
 
 
 def metrics_ui(run: RunInfo) -> None:
@@ -255,12 +267,12 @@ def metrics_ui(run: RunInfo) -> None:
     st.caption(
         t(
             "compare.run_caption",
-            network=row["network"],
-            dataset=row["dataset"],
-            preprocessing=row["preprocessing"],
+            network=plain(row["network"]),
+            dataset=plain(row["dataset"]),
+            preprocessing=plain(row["preprocessing"]),
             epochs=row["epochs"] if row["epochs"] is not None else "?",
-            optimizer=train.get("optimizer", "?"),
+            optimizer=plain(train.get("optimizer", "?")),
             lr=train.get("learning_rate", "?"),
-            device=run.metrics.get("device", "?"),
+            device=plain(run.metrics.get("device", "?")),
         )
     )

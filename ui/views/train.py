@@ -14,6 +14,7 @@ from cnnapp import charts
 from cnnapp.jobs import JobStatus
 from cnnapp.training.scoring import RESULT_COLUMNS
 from ui import keys, nav, plot, resources
+from ui.plain import plain
 from ui.text import lang, t
 
 POLL_SECONDS = 1.0
@@ -94,7 +95,9 @@ def state_ui(status: JobStatus) -> None:
             st.progress(min(1.0, status.progress or 0.0), text=text)
         else:
             phase = t(f"phase.{status.phase}") if status.phase else t("phase.starting")
-            st.progress(0.0, text=t("train.phase", phase=phase, message=status.message or ""))
+            st.progress(
+                0.0, text=t("train.phase", phase=phase, message=plain(status.message or ""))
+            )
         if state == "stopping":
             st.warning(t("train.stopping"), icon=":material/pause_circle:")
     elif state == "completed":
@@ -105,7 +108,7 @@ def state_ui(status: JobStatus) -> None:
     elif state == "stopped":
         st.warning(t("train.stopped"), icon=":material/stop_circle:")
     else:  # failed, interrupted
-        st.error(t(f"train.{state}", error=status.error or ""), icon=":material/error:")
+        st.error(t(f"train.{state}", error=plain(status.error or "")), icon=":material/error:")
     if status.device:
         st.caption(t("train.device", device=status.device))
 
@@ -144,7 +147,7 @@ def _rounded(value):
 
 def render(status: JobStatus) -> None:
     """Everything about one job snapshot."""
-    st.subheader(status.label or t("train.job"))
+    st.subheader(plain(status.label) if status.label else t("train.job"))
     state_ui(status)
     curves_ui(status)
     result = status.result if isinstance(status.result, dict) else {}
