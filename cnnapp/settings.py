@@ -63,6 +63,9 @@ class Settings:
     max_params: int = 30_000_000  # CNNAPP_MAX_PARAMS: parameters of one network
     max_train_pixels: int = 400_000_000  # CNNAPP_MAX_TRAIN_PIXELS: training images × height × width
     disk_quota_bytes: int = 2 * 1024**3  # CNNAPP_DISK_QUOTA_MB: a student's runs and uploads
+    max_decode_pixels: int = (
+        400_000_000  # CNNAPP_MAX_DECODE_PIXELS: all the photos of a folder dataset
+    )
     session_hours: float = 12.0  # CNNAPP_SESSION_HOURS: sign in again after this long
 
 
@@ -97,6 +100,7 @@ def get_settings() -> Settings:
         max_params=max(1, _env_int("CNNAPP_MAX_PARAMS", 30_000_000)),
         max_train_pixels=max(1, _env_int("CNNAPP_MAX_TRAIN_PIXELS", 400_000_000)),
         disk_quota_bytes=max(1, _env_int("CNNAPP_DISK_QUOTA_MB", 2048)) * 1024 * 1024,
+        max_decode_pixels=max(1, _env_int("CNNAPP_MAX_DECODE_PIXELS", 400_000_000)),
         session_hours=max(0.1, _env_float("CNNAPP_SESSION_HOURS", 12.0)),
         **optional,
     )

@@ -7,6 +7,7 @@ from cnnapp.config import TrainConfig
 from ui import keys, lang, page, plot, run_settings, t
 from ui.dataset import is_loaded, load_ui
 from ui.images import enlarge
+from ui.plain import plain
 from ui.views import data
 
 
@@ -20,11 +21,11 @@ def splits_ui(dataset) -> None:
     cols[2].metric(t("data.val_images", percent=round(100 * fraction)), f"{n_val:,}")
     test = 0 if dataset.x_test is None else len(dataset.x_test)
     cols[3].metric(t("data.test_images"), f"{test:,}")
-    st.caption(t("data.source", source=dataset.source))
+    st.caption(t("data.source", source=plain(dataset.source)))
     if dataset.skipped:
         st.warning(t("data.skipped", count=dataset.skipped))
     if dataset.empty_classes:
-        st.warning(t("data.empty_classes", names=", ".join(dataset.empty_classes)))
+        st.warning(t("data.empty_classes", names=", ".join(map(plain, dataset.empty_classes))))
 
 
 def counts_ui(dataset) -> None:

@@ -21,6 +21,7 @@ KINDS = {
         "many_batches",
         "noisy",
         "no_result",
+        "saves_run",
     ]
 }
 
@@ -108,6 +109,30 @@ def no_result(spec, report, should_stop):
     """Exits with code 0 without returning: not a completion."""
     _epoch(report, 1)
     os._exit(0)
+
+
+def saves_run(spec, report, should_stop):
+    """Waits `sleep_s`, saves a tiny run for the spec's owner; returns its id and when it began.
+
+    `clock` is `time.time()` at the start of the job function, comparable across processes.
+    """
+    from cnnapp.runs import RunStore
+
+    clock = time.time()
+    report({"type": "phase", "phase": "training", "message": "fake training"})
+    time.sleep(float(spec.get("sleep_s", 0.1)))
+
+    def write_model(path):
+        path.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip: a stand-in model file
+
+    run_id = RunStore().save(
+        model=write_model,
+        spec=[],
+        config={"owner": spec.get("owner"), "label": spec.get("label", ""), "job": spec["job_id"]},
+        history={"epochs": []},
+        metrics={},
+    )
+    return {"status": "completed", "run_id": run_id, "owner": spec.get("owner"), "clock": clock}
 
 
 def killed_mid_save(spec, report, should_stop):

@@ -1,5 +1,7 @@
-"""AppTest of the Data page: the procedural default, limits, uploaded zips, offline CIFAR, previews."""
+"""AppTest of the Data page: the procedural default, limits, uploaded zips, offline CIFAR, previews,
+server folders only inside the allowed roots (and only for lecturers in class mode), upload sizes."""
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -62,7 +64,7 @@ def test_a_limit_shrinks_the_splits_and_is_used_for_training():
     assert any("at most 120 training images" in m.value for m in at.markdown)
 
 
-def test_an_uploaded_zip_is_saved_under_a_generated_name_and_loaded(tmp_path):
+def test_an_uploaded_zip_is_saved_under_its_content_hash_and_loaded(tmp_path):
     at = open_data()
     at.radio(key="w_data_name_en").set_value("folder").run()
     assert any("Choose a .zip" in i.value for i in at.info)
@@ -72,7 +74,7 @@ def test_an_uploaded_zip_is_saved_under_a_generated_name_and_loaded(tmp_path):
     at.run()
     path = Path(at.session_state["dataset_ref"]["path"])
     assert path.parent == tmp_path / "data-cache" / "uploads"
-    assert path.name.startswith("upload-") and path.suffix == ".zip"
+    assert path.name == hashlib.sha256(class_zip()).hexdigest() + ".zip"
     at.button(key="w_data_load").click().run()
     assert not at.exception and not at.error
     assert metrics(at)["Classes"] == "3"
@@ -117,6 +119,8 @@ def test_birds_from_the_official_archives_or_a_message_with_the_download(tmp_pat
 
     from cnnapp.data import birds
 
+    monkeypatch.setenv("CNNAPP_DATA_ROOTS", str(tmp_path))
+
     files = _layout_2010(_images(per_class=5))
     _write_tar(tmp_path / "images.tgz", {k: v for k, v in files.items() if k.startswith("images")})
     _write_tar(tmp_path / "lists.tgz", {k: v for k, v in files.items() if k.startswith("lists")})
@@ -139,3 +143,61 @@ def test_birds_from_the_official_archives_or_a_message_with_the_download(tmp_pat
     at.button(key="w_data_load").click().run()
     message = " ".join(e.value for e in at.error)
     assert "visipedia-data/CUB-200/images.tgz" in message and not at.exception
+
+
+def server_folder(at: AppTest, path: str) -> AppTest:
+    at.radio(key="w_data_name_en").set_value("folder").run()
+    at.radio(key="w_data_source_en").set_value("server").run()
+    at.text_input(key="w_data_path").set_value(path).run()
+    return at
+
+
+def test_a_server_folder_outside_the_allowed_roots_is_refused_without_listing_it():
+    at = server_folder(open_data(), "/etc")
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "outside the folders this app may read" in message and "'/etc'" in message
+    assert "passwd" not in message and "hosts" not in message  # nothing of /etc is shown
+    assert "w_data_load" not in [button.key for button in at.button]  # nothing to load
+    assert at.session_state["dataset_ref"]["name"] == "procedural"  # the refused path is not kept
+
+
+def test_a_server_folder_inside_the_roots_loads(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNNAPP_DATA_ROOTS", str(tmp_path / "datasets"))
+    folder = tmp_path / "datasets" / "pets"
+    with zipfile.ZipFile(io.BytesIO(class_zip())) as archive:
+        archive.extractall(folder)
+    at = server_folder(open_data(), f"{folder}/../pets")
+    assert not at.error
+    assert at.session_state["dataset_ref"]["path"] == str(folder.resolve())
+    at.button(key="w_data_load").click().run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Classes"] == "3"
+
+
+def test_in_class_mode_only_lecturers_are_offered_server_folders():
+    at = open_data()
+    at.session_state["class_mode"] = True
+    at.session_state["is_lecturer"] = False
+    at.radio(key="w_data_name_en").set_value("folder").run()
+    assert at.radio(key="w_data_source_en").options == ["Upload a .zip"]
+    assert any("only lecturers may read folders" in c.value for c in at.caption)
+    at.radio(key="w_data_name_en").set_value("cub200").run()
+    assert "w_data_birds_path" not in [w.key for w in at.text_input]
+    at.session_state["is_lecturer"] = True
+    at.radio(key="w_data_name_en").set_value("folder").run()
+    assert len(at.radio(key="w_data_source_en").options) == 2
+
+
+def test_an_upload_over_the_size_limit_is_refused_naming_both_sizes(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNNAPP_MAX_UPLOAD_BYTES", "1000")
+    at = open_data()
+    at.radio(key="w_data_name_en").set_value("folder").run()
+    data = class_zip()
+    at.file_uploader(key="w_data_zip").set_value(("pets.zip", data, "application/zip"))
+    at.run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert f"pets.zip is {len(data):,} bytes, more than the 1,000 bytes allowed" in message
+    assert not (tmp_path / "data-cache" / "uploads").exists()  # nothing was written
+    assert at.session_state["dataset_ref"]["name"] == "procedural"

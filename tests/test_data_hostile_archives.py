@@ -119,3 +119,36 @@ def test_a_hundred_thousand_tiny_files(tmp_path):
             z.writestr(f"class{i % 10}/{i}.png", blobs[i % len(blobs)])
     dataset = _load(archive)
     assert len(dataset.x_train) == 100_000 and dataset.x_test is None
+
+
+def test_hidden_members_count_in_a_zips_declared_total(tmp_path, monkeypatch):
+    from cnnapp.data import filetree
+
+    monkeypatch.setattr(filetree, "MAX_TOTAL_BYTES", 10_000)
+    archive = _zip(
+        tmp_path / "hidden.zip",
+        {"cats/a.png": _png(), "dogs/b.png": _png(), "__MACOSX/._pad": b"\0" * 20_000},
+    )
+    with pytest.raises(ValueError, match="would unpack to"):
+        _load(archive)
+
+
+def test_a_tar_declaring_too_much_is_refused_while_listing(tmp_path, monkeypatch):
+    import tarfile
+
+    from cnnapp.data import filetree
+    from cnnapp.data.archives import Source
+
+    monkeypatch.setattr(filetree, "MAX_TOTAL_BYTES", 10_000)
+    path = tmp_path / "images.tgz"
+    with tarfile.open(path, "w:gz") as archive:
+        for i in range(3):
+            info = tarfile.TarInfo(f"images/{i}.jpg")
+            info.size = 6_000
+            archive.addfile(info, io.BytesIO(b"\0" * info.size))
+    with pytest.raises(ValueError, match="first 2 members declare"):
+        Source(path)
+    monkeypatch.setattr(filetree, "MAX_TOTAL_BYTES", 10**9)
+    monkeypatch.setattr(filetree, "MAX_ENTRIES", 2)
+    with pytest.raises(ValueError, match="more than 2 members"):
+        Source(path)

@@ -1,22 +1,52 @@
-"""The session's dataset, for every page: its name, loading it with progress, its shape.
+"""The session's dataset, for every page: its name, loading it with progress, its shape, and
+which server folders the session may read.
 
 What the dataset will look like to a network (input shape, number of classes) comes from the
 engine (`cnnapp.data.shapes`) or, once loaded, from what the Data page recorded in session state.
+On a class server (`keys.CLASS_MODE`) only lecturers (`keys.IS_LECTURER`) may read server folders.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import i18n
 from cnnapp.data import DATASET_CHOICES, DatasetUnavailableError
+from cnnapp.data.roots import allowed_roots
+from cnnapp.data.sandbox import DEFAULT_TIMEOUT_S
 from cnnapp.data.shapes import ASSUMED_CLASSES, input_shape, known_shape
 from ui import keys, resources
+from ui.plain import plain
 from ui.text import lang, t
 
 _CHOICES = {choice["id"]: choice for choice in DATASET_CHOICES}
+# Built-in datasets (downloads, thousands of photos) and a desk's own images may take this long.
+LONG_TIMEOUT_S = 1800.0
+
+
+def class_mode() -> bool:
+    """True on a class server (sign-in), where students share the machine."""
+    return st.session_state.get(keys.CLASS_MODE) is True
+
+
+def may_use_server_folders() -> bool:
+    """Whether this session may read folders on the server: everyone at a desk, on a class
+    server only lecturers (students upload a .zip instead)."""
+    return not class_mode() or st.session_state.get(keys.IS_LECTURER) is True
+
+
+def server_roots() -> list[Path]:
+    """The folders server paths must lie inside (`cnnapp.data.roots.allowed_roots`)."""
+    return allowed_roots(desk_mode=not class_mode())
+
+
+def decode_budget_s(ref: dict) -> float:
+    """Seconds the Data page gives a dataset to load: a user's own images on a class server get
+    `DEFAULT_TIMEOUT_S` (60 s), anything else `LONG_TIMEOUT_S`."""
+    return DEFAULT_TIMEOUT_S if class_mode() and ref.get("name") == "folder" else LONG_TIMEOUT_S
 
 
 def dataset_label(dataset_id: str, lang_code: str | None = None, part: str = "name") -> str:
@@ -45,17 +75,17 @@ def load_ui(ref: dict):
     bar = st.progress(0.0, text=t("data.loading"))
 
     def progress(message: str, fraction: float | None) -> None:
-        bar.progress(min(1.0, fraction or 0.0), text=message)
+        bar.progress(min(1.0, fraction or 0.0), text=plain(message))
 
     try:
-        dataset = resources.dataset(ref, progress)
+        dataset = resources.dataset(ref, progress, timeout_s=decode_budget_s(ref))
     except DatasetUnavailableError as error:
         bar.empty()
-        st.error(t("data.unavailable", error=str(error)), icon=":material/cloud_off:")
+        st.error(t("data.unavailable", error=plain(error)), icon=":material/cloud_off:")
         return None
     except (ValueError, OSError) as error:
         bar.empty()
-        st.error(t("data.load_failed", error=str(error)), icon=":material/error:")
+        st.error(t("data.load_failed", error=plain(error)), icon=":material/error:")
         return None
     bar.empty()
     remember_dataset(ref, dataset)

@@ -18,6 +18,7 @@ from cnnapp import devices
 from cnnapp.jobs import Executor, get_executor
 from cnnapp.runs import RunStore
 from cnnapp.settings import get_settings
+from ui import keys
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,7 +49,14 @@ def gpus() -> list[str]:
 
 
 def run_store() -> RunStore:
-    """The saved runs (cheap: reads the settings each time, so tests can point it elsewhere)."""
+    """The saved runs (cheap: reads the settings each time, so tests can point it elsewhere).
+
+    In class mode it also shows every session the runs a lecturer published, read-only.
+    """
+    if st.session_state.get(keys.CLASS_MODE):
+        from cnnapp.classroom.published import Publications
+
+        return RunStore(published=Publications().all)
     return RunStore()
 
 
@@ -80,23 +88,37 @@ def _datasets() -> _Recent:
     return _Recent(size=3)
 
 
-def dataset(ref: dict[str, Any], progress: Callable[[str, float | None], None] | None = None):
+def dataset(
+    ref: dict[str, Any],
+    progress: Callable[[str, float | None], None] | None = None,
+    timeout_s: float = 60.0,
+):
     """Loads a dataset once per server and reference (the arrays are shared: do not modify them).
+
+    Decoding runs in a separate process with a time budget (`cnnapp.data.sandbox`), so a hostile
+    or huge upload cannot keep the server busy; the procedural dataset, drawn from a fixed seed
+    with nothing to decode, is made here.
 
     Args:
         ref: a dataset reference.
         progress: `progress(message, fraction)` while loading (not called when cached).
+        timeout_s: seconds the decoding process may take before it is stopped.
 
     Raises:
-        ValueError, DatasetUnavailableError: as `cnnapp.data.load_dataset`.
+        ValueError, DatasetUnavailableError, OSError: as `cnnapp.data.sandbox.load_dataset_bounded`
+            (`DatasetUnavailableError` also when decoding took longer than `timeout_s`).
     """
     from cnnapp.data import load_dataset
+    from cnnapp.data.sandbox import load_dataset_bounded
 
     key = json.dumps({"ref": ref, "data_dir": str(get_settings().data_dir)}, sort_keys=True)
     cache = _datasets()
     found = cache.get(key)
     if found is None:
-        found = load_dataset(ref, progress=progress)
+        if ref.get("name") == "procedural":
+            found = load_dataset(ref, progress=progress)
+        else:
+            found = load_dataset_bounded(ref, timeout_s=timeout_s, progress=progress)
         cache.put(key, found)
     return found
 

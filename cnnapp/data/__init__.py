@@ -5,7 +5,10 @@
 | `loader` | dataset references (`normalize_ref`, `DATASET_CHOICES`) and `load_dataset` |
 | `base` | `Dataset`, `split_validation(take="first" or "last")`, the class-balanced limit |
 | `procedural`, `cifar`, `cifar_pickle`, `folders`, `birds` | each dataset's own reader |
-| `filetree`, `archives`, `decode` | zips and tar archives read in place, images decoded safely |
+| `filetree`, `archives`, `decode` | zips and tar archives read in place (bounded listing, declared sizes and header pixels checked first), images decoded safely |
+| `roots` | which server folders may be read: `allowed_roots`, `check_folder`, `DataPathError` |
+| `sandbox` | `load_dataset_bounded`: `load_dataset` in a child process with a time budget |
+| `uploads` | uploaded zips stored once by content hash, per-owner index, `prune_uploads` |
 | `cache` | decoded datasets (and features) cached on disk |
 | `images` | one uploaded photo: `load_image` (size limits, EXIF, modes) and `to_model_input` |
 | `shapes` | a dataset's input shape and classes known without loading it |

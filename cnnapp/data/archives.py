@@ -4,7 +4,8 @@ A `Source` lists its files by relative POSIX name, returns the text of small one
 bytes of chosen ones. A gzip-compressed tar cannot be read at random cheaply, so it is read in two
 passes in its own order: one to list names (and keep small text files), one to stream images.
 Members with absolute paths or `..` are refused as hostile; links, devices and oversized members
-are skipped, never followed.
+are skipped, never followed. Listing stops (with an error) once the members declare more than
+`MAX_TOTAL_BYTES` in all or number more than `MAX_ENTRIES`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from cnnapp.data import filetree
 from cnnapp.data.filetree import _DRIVE, MAX_MEMBER_BYTES, FileTree
 
 TAR_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".tar.bz2", ".tar.xz")
@@ -49,7 +51,10 @@ class Source:
                     self.texts[name] = self._tree.read(entry).decode("utf-8", "replace")
 
     def _members(self, archive: tarfile.TarFile) -> Iterator[tuple[str, tarfile.TarInfo]]:
+        count = total = 0
         for member in archive:
+            count, total = count + 1, total + member.size
+            self._check_totals(count, total)
             name = member.name.replace("\\", "/")
             parts = [p for p in name.split("/") if p not in ("", ".")]
             if name.startswith("/") or _DRIVE.match(name) or ".." in parts:
@@ -59,6 +64,20 @@ class Source:
                 )
             if member.isfile() and parts and member.size <= MAX_MEMBER_BYTES:
                 yield "/".join(parts), member
+
+    def _check_totals(self, count: int, total: int) -> None:
+        """Refuses an archive once its members, as listed so far, are too many or too large."""
+        if count > filetree.MAX_ENTRIES:
+            raise ValueError(
+                f"{self.path} holds more than {filetree.MAX_ENTRIES:,} members, so listing it "
+                "was stopped; a dataset archive holds one folder per class. Use a smaller one."
+            )
+        if total > filetree.MAX_TOTAL_BYTES:
+            raise ValueError(
+                f"{self.path} would unpack to more than {filetree.MAX_TOTAL_BYTES / 1e9:.0f} GB "
+                f"(its first {count:,} members declare {total / 1e9:.1f} GB), so it was refused "
+                "before reading any image; use a smaller dataset."
+            )
 
     def _open_tar(self) -> tarfile.TarFile:
         try:

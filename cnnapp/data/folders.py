@@ -12,7 +12,8 @@ converted to RGB and resized to `image_size` × `image_size` with a plain resize
 not kept). Files that are not images or cannot be decoded are skipped and counted; class folders
 left without images are listed in `empty_classes` and kept out of the labels. The images are put in
 a fixed pseudo-random order (seed 0), so the first 10 % (the validation part) mixes all classes.
-Decoded arrays are cached under `get_settings().data_dir / "folders"`.
+Before decoding, the pixels the chosen images will decode to are added up from their headers
+(`filetree.check_pixels`, at most `CNNAPP_MAX_TRAIN_PIXELS`). Decoded arrays are cached under `get_settings().data_dir / "folders"`.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ import numpy as np
 from cnnapp.data import cache, filetree
 from cnnapp.data.base import Dataset, Progress, balanced_indices, cap_for_test
 from cnnapp.data.decode import decode_many, is_image_name
-from cnnapp.data.filetree import Entry, FileTree
+from cnnapp.data.filetree import Entry, FileTree, check_pixels
 
 _ORDER_SEED = 0
+MAX_NAMES_SHOWN = 10  # class folders named in an error message
 
 # Layout detection ---------------------------------------------------------------------------------
 
@@ -128,25 +130,37 @@ def collect(tree: FileTree, root: tuple[str, ...]) -> tuple[list[str], list[Entr
 # Loading ------------------------------------------------------------------------------------------
 
 
-def _decode_split(tree, files, labels, limit, size, progress, split):
-    """Decodes a class-balanced subset of `files`; returns `(x, y, failed)`."""
+def _chosen(files, labels, limit):
+    """A class-balanced subset of `files` (the ones that will be decoded) and their labels."""
     chosen = balanced_indices(labels, limit)
-    files = [files[i] for i in chosen]
+    return [files[i] for i in chosen], labels[chosen]
+
+
+def _decode_split(tree, files, labels, size, progress, split):
+    """Decodes `files`; returns `(x, y, failed)`."""
 
     def report(message: str, fraction: float | None) -> None:
         if progress:
             progress(f"{split}: {message}", fraction)
 
     x, ok = decode_many(files, tree.read, size, report)
-    return x, labels[chosen][ok], int((~ok).sum())
+    return x, labels[ok], int((~ok).sum())
+
+
+def _names(names) -> str:
+    """At most `MAX_NAMES_SHOWN` folder names for a message (a wrong folder may hold hundreds)."""
+    names = sorted(names)
+    shown = repr(names[:MAX_NAMES_SHOWN])
+    more = len(names) - MAX_NAMES_SHOWN
+    return shown if more <= 0 else f"{shown[:-1]}, ... and {more:,} more]"
 
 
 def _check_same_classes(train: list[str], test: list[str], test_path: object) -> None:
     if set(train) != set(test):
         raise ValueError(
             f"The test split at {test_path} has different class folders from the training split: "
-            f"only in training {sorted(set(train) - set(test))}, only in test "
-            f"{sorted(set(test) - set(train))}. Rename folders so both have the same classes."
+            f"only in training {_names(set(train) - set(test))}, only in test "
+            f"{_names(set(test) - set(train))}. Rename folders so both have the same classes."
         )
 
 
@@ -160,6 +174,10 @@ def _test_split(tree, test_tree, test_root):
     if test_tree is not None:
         return test_tree, find_test_root(test_tree, test_tree.path)
     return (tree, test_root) if test_root is not None else (None, None)
+
+
+def _labels(index: dict[str, int], names: list[str]) -> np.ndarray:
+    return np.array([index[n] for n in names], dtype=np.int64)
 
 
 def _build(tree, test_tree, image_size, limit, progress) -> dict:
@@ -177,16 +195,21 @@ def _build(tree, test_tree, image_size, limit, progress) -> dict:
         test_classes, test_files, test_names, test_skipped = collect(source, root)
         _check_same_classes(classes, test_classes, source.path)
         skipped += test_skipped
-    labels = np.array([index[n] for n in names], dtype=np.int64)
-    x_train, y_train, failed = _decode_split(
-        tree, files, labels, limit, image_size, progress, "training images"
-    )
-    skipped += failed
+    train_files, train_labels = _chosen(files, _labels(index, names), limit)
+    used = check_pixels(tree, train_files, image_size)
     x_test = y_test = None
     if source is not None:
-        labels = np.array([index[n] for n in test_names], dtype=np.int64)
+        test_files, test_labels = _chosen(
+            test_files, _labels(index, test_names), cap_for_test(limit)
+        )
+        check_pixels(source, test_files, image_size, already=used)
+    x_train, y_train, failed = _decode_split(
+        tree, train_files, train_labels, image_size, progress, "training images"
+    )
+    skipped += failed
+    if source is not None:
         x_test, y_test, failed = _decode_split(
-            source, test_files, labels, cap_for_test(limit), image_size, progress, "test images"
+            source, test_files, test_labels, image_size, progress, "test images"
         )
         skipped += failed
     return _relabel(classes, x_train, y_train, x_test, y_test, skipped)
@@ -197,7 +220,8 @@ def _relabel(classes, x_train, y_train, x_test, y_test, skipped) -> dict:
     present = np.bincount(y_train, minlength=len(classes)) > 0
     if present.sum() < 2:
         raise ValueError(
-            f"Found usable images in {int(present.sum())} class folder(s) of {classes}; a "
+            f"Found usable images in {int(present.sum())} of {len(classes)} class folder(s) "
+            f"{_names(classes)}; a "
             "classifier needs at least two classes with images (JPEG, PNG, BMP, GIF, WebP)."
         )
     new_index = np.cumsum(present) - 1

@@ -4,6 +4,7 @@
 | --- | --- |
 | `executor` | `Executor`: submit, status, cancel, list, shutdown |
 | `local` | `LocalExecutor`: worker processes on this machine, the queue, stop requests |
+| `queue` | `FairQueue`: which queued job starts next, round-robin across owners |
 | `spawn` | starting a worker process, reading its messages, describing how it exited |
 | `worker` | the worker's entry point (`worker_main`) and the stop flag it polls |
 | `record` | `JobRecord`: one job's events folded in, journal and snapshot conversions |
@@ -22,6 +23,7 @@ import threading
 
 from cnnapp.jobs.executor import Executor
 from cnnapp.jobs.local import BUILTIN_KINDS, LocalExecutor
+from cnnapp.jobs.queue import FairQueue
 from cnnapp.jobs.status import DONE_STATES, MAX_BATCH_POINTS, JobStatus
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "DONE_STATES",
     "MAX_BATCH_POINTS",
     "Executor",
+    "FairQueue",
     "JobStatus",
     "LocalExecutor",
     "get_executor",

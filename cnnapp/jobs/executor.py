@@ -32,5 +32,13 @@ class Executor(ABC):
         """Snapshots of `owner`'s jobs, newest first."""
 
     @abstractmethod
+    def list_all(self) -> list[JobStatus]:
+        """Snapshots of every owner's jobs, newest first (a lecturer's view of the class)."""
+
+    @abstractmethod
+    def cancel_any(self, job_id: str) -> bool:
+        """Stops a queued or running job whoever owns it (a lecturer); False if nothing to stop."""
+
+    @abstractmethod
     def shutdown(self, wait: bool = False) -> None:
         """Stops everything; `wait` lets running jobs stop cleanly first."""

@@ -1,8 +1,9 @@
 """The local backend: jobs run in worker processes on this machine, `max_jobs` at a time.
 
-The scheduler thread starts queued jobs (FIFO) as slots free up, reads their workers' events
-(`cnnapp.jobs.spawn`), folds them into each job's `JobRecord` and writes the journal, so a
-restart reports cut-short jobs as interrupted.
+The scheduler thread starts queued jobs as slots free up, round-robin across owners
+(`cnnapp.jobs.queue.FairQueue`; optionally at most `per_owner_running` of an owner's at once),
+reads their workers' events (`cnnapp.jobs.spawn`), folds them into each job's `JobRecord` and
+writes the journal, so a restart reports cut-short jobs as interrupted.
 
 Example:
     executor = LocalExecutor()
@@ -19,13 +20,13 @@ import secrets
 import threading
 import time
 import weakref
-from collections import deque
 from multiprocessing.connection import wait as wait_for_any
 
 from cnnapp import devices
 from cnnapp.jobs import spawn
 from cnnapp.jobs.executor import Executor
 from cnnapp.jobs.journal import JobJournal
+from cnnapp.jobs.queue import FairQueue
 from cnnapp.jobs.record import JobRecord, now_iso
 from cnnapp.jobs.status import DONE_STATES, UNFINISHED_STATES, JobStatus
 from cnnapp.settings import get_settings
@@ -37,8 +38,17 @@ BUILTIN_KINDS = {  # spec["kind"] -> "module:function"
 MAX_FINISHED_JOBS = 200  # finished jobs remembered; the oldest are forgotten
 
 
+def _whole_number(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}.")
+    return value
+
+
 class LocalExecutor(Executor):
-    """Runs jobs in worker processes on this machine, `max_jobs` at a time (FIFO queue).
+    """Runs jobs in worker processes on this machine, `max_jobs` at a time (a fair queue).
+
+    Queued jobs start round-robin across owners (`FairQueue`): when a slot frees, the owner who
+    least recently had a job started goes next, so one owner's many jobs do not hold up the others.
 
     With several GPUs each running job gets one of its own (`CUDA_VISIBLE_DEVICES`), so at most
     one job runs per GPU; with one GPU, jobs share it (memory growth); with none, they use the CPU.
@@ -50,9 +60,11 @@ class LocalExecutor(Executor):
         stop_timeout_s: how long a job may take to stop after `cancel` before it is terminated.
         journal: where job records are kept so that a restart reports cut-short jobs as
             interrupted (`JobJournal`); default `<data dir>/jobs`; False for none.
+        per_owner_running: at most this many of one owner's jobs run at once (the others wait in
+            the queue while other owners' jobs start); None for no cap.
 
     Raises:
-        ValueError: if `max_jobs` is not a whole number of at least 1.
+        ValueError: if `max_jobs` or `per_owner_running` is not a whole number of at least 1.
     """
 
     def __init__(
@@ -62,11 +74,13 @@ class LocalExecutor(Executor):
         kinds: dict[str, str] | None = None,
         stop_timeout_s: float = 60.0,
         journal: JobJournal | bool | None = None,
+        per_owner_running: int | None = None,
     ) -> None:
         max_jobs = get_settings().max_jobs if max_jobs is None else max_jobs
-        if isinstance(max_jobs, bool) or not isinstance(max_jobs, int) or max_jobs < 1:
-            raise ValueError(f"max_jobs must be a whole number of at least 1, got {max_jobs!r}.")
-        self.max_jobs = max_jobs
+        self.max_jobs = _whole_number("max_jobs", max_jobs)
+        if per_owner_running is not None:
+            per_owner_running = _whole_number("per_owner_running", per_owner_running)
+        self.per_owner_running = per_owner_running
         self.gpus = list(devices.probe_gpus() if gpus is None else gpus)
         self.kinds = {**BUILTIN_KINDS, **(kinds or {})}
         self.stop_timeout_s = float(stop_timeout_s)
@@ -74,7 +88,7 @@ class LocalExecutor(Executor):
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.RLock()
         self._jobs: dict[str, JobRecord] = {}
-        self._queue: deque[str] = deque()
+        self._queue = FairQueue()
         self._running: list[JobRecord] = []
         self._closed = False
         self._journal = (journal or JobJournal()) if journal is not False else None
@@ -138,7 +152,7 @@ class LocalExecutor(Executor):
             if self._closed:
                 raise RuntimeError("this executor has been shut down; use get_executor() again.")
             self._jobs[job_id] = job
-            self._queue.append(job_id)
+            self._queue.add(job_id, owner)
             self._forget_old()
             self._record(job)
         self._wake.set()
@@ -157,10 +171,23 @@ class LocalExecutor(Executor):
             jobs = [job for job in reversed(self._jobs.values()) if job.owner == owner]
             return [self._snapshot(job, now) for job in jobs]
 
+    def list_all(self) -> list[JobStatus]:
+        with self._lock:
+            now = time.monotonic()
+            return [self._snapshot(job, now) for job in reversed(self._jobs.values())]
+
     def cancel(self, job_id: str, owner: str) -> bool:
+        return self._cancel(job_id, owner)
+
+    def cancel_any(self, job_id: str) -> bool:
+        return self._cancel(job_id, None)
+
+    def _cancel(self, job_id: str, owner: str | None) -> bool:
+        """Stops the job (`owner` None: whoever owns it)."""
         with self._lock:
             job = self._jobs.get(job_id) if isinstance(job_id, str) else None
-            if job is None or job.owner != owner or job.state not in UNFINISHED_STATES:
+            mine = job is not None and (owner is None or job.owner == owner)
+            if not mine or job.state not in UNFINISHED_STATES:
                 return False
             if job.state == "queued":
                 self._queue.remove(job.id)
@@ -175,10 +202,9 @@ class LocalExecutor(Executor):
             if self._closed:
                 return
             self._closed = True
-            for job_id in self._queue:
+            for job_id in self._queue.clear():
                 self._jobs[job_id].error = "CNN Lab shut down before the job started."
                 self._finish(self._jobs[job_id], "interrupted")
-            self._queue.clear()
             for job in self._running:
                 job.stop.set()
                 job.state = "stopping"
@@ -212,8 +238,11 @@ class LocalExecutor(Executor):
             with self._lock:
                 if self._closed:
                     return
-                while self._queue and len(self._running) < self.capacity:
-                    self._start(self._jobs[self._queue.popleft()])
+                while len(self._running) < self.capacity:
+                    job_id = self._queue.pop_next(skip=self._owners_at_cap())
+                    if job_id is None:
+                        break
+                    self._start(self._jobs[job_id])
                 running = list(self._running)
             if not running:
                 self._wake.wait(0.25)
@@ -225,6 +254,15 @@ class LocalExecutor(Executor):
                 time.sleep(0.05)
             for job in running:
                 self._pump(job)
+
+    def _owners_at_cap(self) -> set[str]:
+        """Owners already running `per_owner_running` jobs (called with the lock held)."""
+        if self.per_owner_running is None:
+            return set()
+        counts: dict[str, int] = {}
+        for job in self._running:
+            counts[job.owner] = counts.get(job.owner, 0) + 1
+        return {owner for owner, count in counts.items() if count >= self.per_owner_running}
 
     def _start(self, job: JobRecord) -> None:
         """Starts a queued job's worker (called with the lock held)."""
@@ -329,5 +367,5 @@ class LocalExecutor(Executor):
             del self._jobs[job_id]
 
     def _snapshot(self, job: JobRecord, now: float) -> JobStatus:
-        position = self._queue.index(job.id) + 1 if job.state == "queued" else None
+        position = self._queue.position(job.id) if job.state == "queued" else None
         return job.snapshot(now, position)

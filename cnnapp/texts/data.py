@@ -65,6 +65,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Archivo .zip (una carpeta por clase)",
     ),
     "data.saving_upload": ("Saving {name}…", "Guardando {name}…"),
+    "data.upload_refused": (
+        "The upload was not saved: {error}",
+        "No se guardó el archivo subido: {error}",
+    ),
+    "data.server_lecturers_only": (
+        "On a class server only lecturers may read folders on the server; upload your images as a .zip (one folder per class).",
+        "En un servidor de clase solo el profesorado puede leer carpetas del servidor; sube tus imágenes en un .zip (una carpeta por clase).",
+    ),
+    "data.server_roots": (
+        "Only folders inside these may be read: {roots}",
+        "Solo se pueden leer carpetas dentro de: {roots}",
+    ),
+    "data.path_refused": (
+        "This folder cannot be used: {error}",
+        "No se puede usar esta carpeta: {error}",
+    ),
+    "data.birds_default_only": (
+        "The birds come from the app's data folder (or are downloaded there); on a class server only lecturers may point at another folder.",
+        "Los pájaros se leen de la carpeta de datos de la app (o se descargan allí); en un servidor de clase solo el profesorado puede indicar otra carpeta.",
+    ),
     "data.server_path": ("Folder or .zip on the server", "Carpeta o .zip del servidor"),
     "data.server_test_path": (
         "Separate test folder (optional)",

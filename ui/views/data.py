@@ -1,19 +1,23 @@
 """Data page widget groups: choosing a dataset (built in, birds, a folder or an uploaded zip) and
-the sample grid. Loading it, its name and its shape are shared (`ui.dataset`)."""
+the sample grid. Loading it, its name and its shape are shared (`ui.dataset`).
+
+Server paths are checked against the allowed roots before anything reads them, and on a class
+server only lecturers are offered them; uploads are size-checked before anything is written."""
 
 from __future__ import annotations
-
-import secrets
 
 import numpy as np
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp.data import DATASET_CHOICES, normalize_ref
 from cnnapp.data.loader import BIRDS  # photos of birds, with an optional path and a larger size
+from cnnapp.data.roots import DataPathError, check_folder
+from cnnapp.data.uploads import UploadTooLargeError, check_size, prune_uploads, save_upload
 from cnnapp.settings import get_settings
 from ui import keys
-from ui.dataset import dataset_label
+from ui.dataset import dataset_label, may_use_server_folders, server_roots
 from ui.images import thumbnail
+from ui.plain import plain
 from ui.text import labeller, lang, t
 
 DATASET_IDS = [choice["id"] for choice in DATASET_CHOICES]
@@ -42,27 +46,36 @@ def dataset_choice_ui() -> dict | None:
             return None
         ref.update(folder)
     elif name in BIRDS:
-        ref.update(_birds_ui(saved))
+        birds = _birds_ui(saved)
+        if birds.pop("refused"):
+            return None
+        ref.update(birds)
     ref["limit"] = _limit_ui(saved)
     try:
         return normalize_ref(ref)
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return None
 
 
 def _folder_ui(saved: dict) -> dict | None:
     p = keys.DATA_WIDGETS
+    sources = [UPLOAD, SERVER] if may_use_server_folders() else [UPLOAD]
+    key = keys.seed(
+        keys.lang_key(f"{p}source"),
+        SERVER if saved.get("path") and not _is_upload(saved) else UPLOAD,
+    )
+    if st.session_state[key] not in sources:
+        st.session_state[key] = UPLOAD
     source = st.radio(
         t("data.folder_source"),
-        [UPLOAD, SERVER],
+        sources,
         format_func=labeller("data.folder_"),
-        key=keys.seed(
-            keys.lang_key(f"{p}source"),
-            SERVER if saved.get("path") and not _is_upload(saved) else UPLOAD,
-        ),
+        key=key,
         horizontal=True,
     )
+    if SERVER not in sources:
+        st.caption(t("data.server_lecturers_only"))
     size = st.number_input(
         t("data.image_size"),
         min_value=8,
@@ -71,22 +84,48 @@ def _folder_ui(saved: dict) -> dict | None:
         key=keys.seed(f"{p}image_size", int(saved.get("image_size") or 32)),
         help=t("data.image_size_help"),
     )
-    if source == UPLOAD:
-        path = _zip_upload_ui()
-        test_path = None
+    if source == SERVER:
+        paths = _server_paths_ui(saved)
+        if paths is None:
+            return None
+        path, test_path = paths
     else:
-        path = st.text_input(
-            t("data.server_path"), key=keys.seed(f"{p}path", saved.get("path") or "")
-        ).strip()
-        test_path = st.text_input(
-            t("data.server_test_path"),
-            key=keys.seed(f"{p}test_path", saved.get("test_path") or ""),
-            help=t("data.server_test_path_help"),
-        ).strip()
+        path, test_path = _zip_upload_ui(), None
     if not path:
         st.info(t("data.need_folder"))
         return None
-    return {"path": path, "test_path": test_path or None, "image_size": int(size)}
+    return {"path": path, "test_path": test_path, "image_size": int(size)}
+
+
+def _checked(path: str) -> str | None:
+    """The resolved path if it lies inside the allowed roots; else None, after saying why."""
+    if not path:
+        return ""
+    try:
+        return str(check_folder(path, server_roots()))
+    except DataPathError as error:
+        st.error(t("data.path_refused", error=plain(error)), icon=":material/block:")
+        return None
+
+
+def _server_paths_ui(saved: dict) -> tuple[str, str | None] | None:
+    """A folder (and optional test folder) inside the allowed roots, or None when refused."""
+    p = keys.DATA_WIDGETS
+    roots = ", ".join(str(root) for root in server_roots())
+    path = st.text_input(
+        t("data.server_path"),
+        key=keys.seed(f"{p}path", saved.get("path") or ""),
+        help=t("data.server_roots", roots=plain(roots)),
+    ).strip()
+    test_path = st.text_input(
+        t("data.server_test_path"),
+        key=keys.seed(f"{p}test_path", saved.get("test_path") or ""),
+        help=t("data.server_test_path_help"),
+    ).strip()
+    path, test_path = _checked(path), _checked(test_path)
+    if path is None or test_path is None:
+        return None
+    return path, test_path or None
 
 
 def _birds_ui(saved: dict) -> dict:
@@ -94,15 +133,20 @@ def _birds_ui(saved: dict) -> dict:
     p = keys.DATA_WIDGETS
     same = saved.get("name") in BIRDS
     cols = st.columns([3, 1])
-    path = (
-        cols[0]
-        .text_input(
-            t("data.birds_path"),
-            key=keys.seed(f"{p}birds_path", (saved.get("path") or "") if same else ""),
-            help=t("data.birds_path_help"),
+    path = ""
+    if may_use_server_folders():
+        path = (
+            cols[0]
+            .text_input(
+                t("data.birds_path"),
+                key=keys.seed(f"{p}birds_path", (saved.get("path") or "") if same else ""),
+                help=t("data.birds_path_help"),
+            )
+            .strip()
         )
-        .strip()
-    )
+        path = _checked(path)
+    else:
+        cols[0].caption(t("data.birds_default_only"))
     size = cols[1].number_input(
         t("data.image_size"),
         min_value=32,
@@ -111,7 +155,7 @@ def _birds_ui(saved: dict) -> dict:
         key=keys.seed(f"{p}birds_size", int(saved.get("image_size") or 224) if same else 224),
         help=t("data.birds_size_help"),
     )
-    return {"path": path or None, "image_size": int(size)}
+    return {"path": path or None, "image_size": int(size), "refused": path is None}
 
 
 def _is_upload(ref: dict) -> bool:
@@ -120,20 +164,28 @@ def _is_upload(ref: dict) -> bool:
 
 
 def _zip_upload_ui() -> str | None:
-    """Saves an uploaded .zip into the data cache under a generated name (never run or unpickled)."""
+    """Stores an uploaded .zip by content in the data folder (never run or unpickled), once.
+
+    Refused, before anything is written, when it is larger than `CNNAPP_MAX_UPLOAD_BYTES`; this
+    session's older uploads are then dropped beyond its disk quota.
+    """
     upload = st.file_uploader(t("data.upload_zip"), type=["zip"], key=f"{keys.DATA_WIDGETS}zip")
     saved = st.session_state.get(keys.ZIP_UPLOAD)
     if upload is None:
         return saved["path"] if saved else None
     if saved and saved.get("file_id") == upload.file_id:
         return saved["path"]
-    folder = get_settings().data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"upload-{secrets.token_hex(8)}.zip"
-    with st.spinner(t("data.saving_upload", name=upload.name)):
-        target.write_bytes(upload.getbuffer())
-    st.session_state[keys.ZIP_UPLOAD] = {"file_id": upload.file_id, "path": str(target)}
-    return str(target)
+    try:
+        check_size(upload.size, upload.name)  # before anything is written
+        upload.seek(0)
+        with st.spinner(t("data.saving_upload", name=plain(upload.name))):
+            path = save_upload(upload, upload.name, keys.owner())
+    except (UploadTooLargeError, OSError) as error:
+        st.error(t("data.upload_refused", error=plain(error)), icon=":material/block:")
+        return None
+    prune_uploads(keys.owner(), get_settings().disk_quota_bytes, spare=path)
+    st.session_state[keys.ZIP_UPLOAD] = {"file_id": upload.file_id, "path": str(path)}
+    return str(path)
 
 
 def _limit_ui(saved: dict) -> int | None:
@@ -164,6 +216,6 @@ def sample_grid_ui(dataset, per_class: int = 8) -> None:
         if len(found) == 0:
             continue
         row = np.concatenate([thumbnail(dataset.x_train[i], THUMBNAIL) for i in found], axis=1)
-        cols[index % 2].image(row, caption=f"{name} ({len(found)})")
+        cols[index % 2].image(row, caption=f"{plain(name)} ({len(found)})")
     if dataset.num_classes > MAX_CLASSES_SHOWN:
         st.caption(t("data.more_classes", shown=MAX_CLASSES_SHOWN, count=dataset.num_classes))
