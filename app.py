@@ -6,13 +6,14 @@ Run with `streamlit run app.py`. This file only sets the page up and hands over 
 
 import streamlit as st
 
-from ui import keys, nav
+from ui import auth, keys, nav
 from ui.views.home import home
 
 
 def main() -> None:
     st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
-    keys.init_state(write_url=False)  # the page writes the URL, once navigation is known
+    person = auth.signed_in_person(entry=True)  # class mode: only the sign-in screen until then
+    keys.init_state(write_url=False, person=person)  # the page writes the URL once navigation runs
     pages = nav.navigation(home)
     nav.follow_deep_link()
     nav.entry_ran()

@@ -6,6 +6,8 @@ from cnnapp.nets.spec import NetworkError, summarize
 from cnnapp.training import is_feature_extractor, job_kind, make_job_spec
 from ui import keys, nav, page, resources, run_settings, t
 from ui.dataset import dataset_label, dataset_shape
+from ui.plain import plain
+from ui.submit import submit
 from ui.views import train
 
 
@@ -18,14 +20,14 @@ def network_ui() -> bool:
     try:
         summary = summarize(spec, input_shape, num_classes)
     except NetworkError as error:
-        st.error(t("train.invalid_network", error=str(error)), icon=":material/error:")
+        st.error(t("train.invalid_network", error=plain(error)), icon=":material/error:")
         nav.link("build", t("train.fix_in_build"))
         return False
     limit = ref.get("limit")
     st.markdown(
         t(
             "train.what",
-            network=name,
+            network=plain(name),
             params=f"{summary.total_params:,}",
             dataset=dataset_label(ref["name"]),
             limit=t("train.limit", limit=limit) if limit else "",
@@ -54,7 +56,7 @@ def start_job(preprocessing, config) -> str | None:
     try:
         dataset = st.session_state[keys.DATASET]
         spec = make_job_spec(network, dataset, preprocessing, config, **names)
-        job_id = resources.executor().submit(spec, keys.owner())
+        job_id = submit(spec)  # a student's job must fit the class limits
     except (ValueError, RuntimeError) as error:
         return str(error)
     keys.set_job(job_id)
@@ -99,7 +101,7 @@ def controls_ui(preprocessing, config, can_train: bool) -> None:
     if start:
         error = start_job(preprocessing, config)
         if error:
-            st.error(error)
+            st.error(plain(error))
         else:
             st.rerun()
     if stop and status is not None:

@@ -4,9 +4,11 @@ Values that must outlive a page (the network, the dataset, the training settings
 plain keys defined here. Widgets have their own keys (`w_...`) and are *seeded* from those values
 with `seed`, because Streamlit forgets a widget's state when a page that does not draw it runs.
 
-The owner id is an unguessable token that names this browser session to the executor and the run
-store. It is mirrored in the URL (`?session=...`, with `?job=...` for the active job) so that a
-reload of the tab finds the session's runs and its running job again.
+The owner id names whose jobs and runs these are, to the executor and the run store. In desk mode
+(one person, nothing configured) it is an unguessable token mirrored in the URL (`?session=...`,
+with `?job=...` for the active job), so that a reload of the tab finds the session's runs and its
+running job again. In class mode (sign-in) it is the signed-in person's id (`ui.auth`), never a
+value from the URL: the URL carries no session at all.
 """
 
 from __future__ import annotations
@@ -40,12 +42,19 @@ JOB = "job_id"  # the job Train shows (this session's latest)
 JOB_DONE_SEEN = "job_done_seen"  # the job id whose end already triggered a full rerun
 REPRO_JOBS = "reproduce_jobs"  # {recipe id: job id} of Reproduce's queued recipes
 CLASSIFY_RUN = "classify_run"  # the run picked on Classify
+# Class mode (ui.auth): who is signed in
+CLASS_MODE = "class_mode"  # True on a class server (sign-in required)
+PERSON = "person"  # the signed-in person: Person.to_dict() (owner, name, email, is_lecturer)
+IS_LECTURER = "is_lecturer"  # True when the signed-in person is a lecturer
+SIGNED_IN_AT = "signed_in_at"  # when this session was first seen signed in (seconds since 1970)
 
 # One-run messages: set by a callback or a page, taken (popped) by the next run; no default
 ENTRY_RAN = "_entry_ran"  # set by app.py on each run, taken by the page it runs
 GO_TO = "_go_to"  # the page asked for when the app had to be restarted through app.py
 GO_TRAIN = "compare_go_train"  # "train again" on Compare: switch to Train on the next run
 DELETE_ERROR = "compare_delete_error"  # why deleting a run failed, shown once on Compare
+
+_URL_READ = "_url_read"  # the URL's job and language were read (once per session)
 
 # Query parameters
 QUERY_SESSION = "session"
@@ -59,8 +68,8 @@ DATA_WIDGETS = "w_data_"
 # Train's label field (Compare's "train again" resets it)
 RUN_LABEL_WIDGET = f"{TRAIN_WIDGETS}label"
 
-_OWNER_ID = re.compile(r"^[0-9a-f]{32}$")
-_JOB_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_OWNER_ID = re.compile(r"[0-9a-f]{32}", re.ASCII)  # desk mode's session token (fullmatch)
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{8,64}", re.ASCII)
 
 
 def defaults() -> dict[str, Any]:
@@ -85,7 +94,7 @@ def defaults() -> dict[str, Any]:
     }
 
 
-def init_state(write_url: bool = True) -> None:
+def init_state(write_url: bool = True, person: dict | None = None) -> None:
     """Fills missing session keys with defaults and restores owner, job and language from the URL.
 
     Safe to call on every run of every page (it only adds what is missing).
@@ -93,15 +102,25 @@ def init_state(write_url: bool = True) -> None:
     Args:
         write_url: also write the owner id and job into the URL; False before `st.navigation`
             has run (changing the URL earlier makes Streamlit lose the requested page).
+        person: in class mode, the signed-in person (`Person.to_dict()`): their owner id is the
+            session's, whatever the URL says.
     """
     state = st.session_state
     params = st.query_params
+    if person is not None:
+        if state.get(OWNER) != person["owner"]:
+            state.pop(JOB, None)  # another person's job is never shown
+        state[OWNER], state[PERSON] = person["owner"], person
+        state[CLASS_MODE], state[IS_LECTURER] = True, bool(person["is_lecturer"])
     if OWNER not in state:
         from_url = params.get(QUERY_SESSION, "")
-        state[OWNER] = from_url if _OWNER_ID.match(from_url or "") else secrets.token_hex(16)
+        state[OWNER] = from_url if _OWNER_ID.fullmatch(from_url or "") else secrets.token_hex(16)
+    if JOB not in state and not state.get(_URL_READ):
         job = params.get(QUERY_JOB, "")
-        if _JOB_ID.match(job or ""):
+        if _JOB_ID.fullmatch(job or ""):
             state[JOB] = job
+    if not state.get(_URL_READ):
+        state[_URL_READ] = True
         url_lang = params.get(QUERY_LANG, "")
         if url_lang in i18n.LANGUAGES:
             state[LANG] = url_lang
@@ -115,7 +134,8 @@ def init_state(write_url: bool = True) -> None:
 def sync_url() -> None:
     """Writes the owner id and the active job into the URL (only when they changed)."""
     params = st.query_params
-    wanted = {QUERY_SESSION: st.session_state[OWNER], QUERY_JOB: st.session_state.get(JOB)}
+    session = None if st.session_state.get(CLASS_MODE) else st.session_state[OWNER]
+    wanted = {QUERY_SESSION: session, QUERY_JOB: st.session_state.get(JOB)}
     for name, value in wanted.items():
         if value and params.get(name) != value:
             params[name] = value

@@ -20,6 +20,8 @@ PAGES = {
     "reproduce": ("pages/5_Reproduce.py", ":material/table_chart:"),
     "classify": ("pages/6_Classify.py", ":material/image_search:"),
 }
+# Pages only lecturers see (class mode); not steps of the path through the app.
+LECTURER_PAGES = {"class": ("pages/7_Class.py", ":material/school:")}
 
 
 def navigation(home: Callable[[], None]):
@@ -30,8 +32,9 @@ def navigation(home: Callable[[], None]):
     answers the very first request before `st.navigation` has run, from the files in pages/ alone.
     """
     pages = [st.Page(home, title=t("nav.home"), icon=":material/home:", default=True)]
+    shown = {**PAGES, **(LECTURER_PAGES if st.session_state.get(keys.IS_LECTURER) else {})}
     pages += [
-        st.Page(path, title=t(f"nav.{key}"), icon=icon) for key, (path, icon) in PAGES.items()
+        st.Page(path, title=t(f"nav.{key}"), icon=icon) for key, (path, icon) in shown.items()
     ]
     return st.navigation(pages)
 
@@ -60,7 +63,8 @@ def ensure_navigation(path: str | None, first_run: bool) -> None:
     if entered or path is None or not first_run:
         return
     name = Path(path).name
-    st.session_state[keys.GO_TO] = next(p for p, _ in PAGES.values() if Path(p).name == name)
+    every = {**PAGES, **LECTURER_PAGES}.values()
+    st.session_state[keys.GO_TO] = next(p for p, _ in every if Path(p).name == name)
     try:
         st.switch_page("app.py")
     except StreamlitAPIException:  # run on its own (a test of one page file): carry on
@@ -69,7 +73,7 @@ def ensure_navigation(path: str | None, first_run: bool) -> None:
 
 def link(key: str, label: str | None = None) -> None:
     """A link to page `key`; plain text when the page is run on its own (as in some tests)."""
-    path, icon = PAGES[key]
+    path, icon = {**PAGES, **LECTURER_PAGES}[key]
     text = label or t(f"nav.{key}")
     try:
         st.page_link(path, label=text, icon=icon)

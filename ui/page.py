@@ -6,7 +6,8 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import devices, i18n
 from cnnapp.devices import backend_name
-from ui import keys, nav, resources
+from ui import auth, keys, nav, resources
+from ui.plain import plain
 from ui.text import t
 
 
@@ -19,8 +20,11 @@ def start(title_key: str, path: str | None = None) -> None:
             come back to itself through it.
     """
     first_run = keys.OWNER not in st.session_state
-    keys.init_state(write_url=False)  # read the URL's session first: a restart may drop it
-    nav.ensure_navigation(path, first_run)
+    if not auth.class_mode():
+        keys.init_state(write_url=False)  # the URL's session first: a restart may drop it
+    nav.ensure_navigation(path, first_run)  # a fresh server's first request: through app.py
+    person = auth.signed_in_person()  # class mode: stops at the sign-in screen until signed in
+    keys.init_state(write_url=False, person=person)
     keys.sync_url()
     sidebar()
     st.title(t(title_key))
@@ -29,6 +33,7 @@ def start(title_key: str, path: str | None = None) -> None:
 def sidebar() -> None:
     """Language switch, backend, device and this session's active job."""
     with st.sidebar:
+        auth.account_ui()
         language_ui()
         st.caption(t("sidebar.backend", backend=backend_name()))
         st.caption(t("sidebar.device", device=devices.describe_device(resources.gpus())))
@@ -73,16 +78,16 @@ def _job_line(status) -> None:
         st.caption(t("sidebar.no_job"))
         return
     if status.state == "queued":
-        text = t("sidebar.job_queued", label=status.label, position=status.position or 1)
+        text = t("sidebar.job_queued", label=plain(status.label), position=status.position or 1)
     elif status.done:
-        text = t("sidebar.job_done", label=status.label, state=t(f"state.{status.state}"))
+        text = t("sidebar.job_done", label=plain(status.label), state=t(f"state.{status.state}"))
     elif not status.epochs:
         phase = t(f"phase.{status.phase}") if status.phase else t("phase.starting")
-        text = t("sidebar.job_starting", label=status.label, phase=phase)
+        text = t("sidebar.job_starting", label=plain(status.label), phase=phase)
     else:
         text = t(
             "sidebar.job_running",
-            label=status.label,
+            label=plain(status.label),
             epoch=status.epoch,
             epochs=status.epochs or "?",
             percent=round(100 * (status.progress or 0)),

@@ -1,8 +1,19 @@
 """Every visible text of the app, `key: (English, Spanish)`, one module per part of the app."""
 
-from cnnapp.texts import app, build, charts, classify, data, results, train
+from cnnapp.texts import (
+    app,
+    auth,
+    build,
+    charts,
+    classify,
+    classroom,
+    data,
+    lecturer,
+    results,
+    train,
+)
 
-_PARTS = (app, data, build, train, results, classify, charts)
+_PARTS = (app, auth, classroom, lecturer, data, build, train, results, classify, charts)
 
 TEXTS: dict[str, tuple[str, str]] = {}
 for _part in _PARTS:

@@ -18,6 +18,10 @@ def home() -> None:
         with cols[0]:
             nav.link(key, f"{number}. {t(f'nav.{key}')}")
         cols[1].caption(t(f"home.step.{key}"))
-    st.caption(t("home.session"))
+    if st.session_state.get(keys.CLASS_MODE):
+        st.caption(t("home.signed_in"))
+    else:
+        st.caption(t("home.session"))
+        st.info(t("auth.desk_mode"), icon=":material/computer:")
     if st.session_state.get(keys.JOB):
         nav.link("train", t("sidebar.open_train"))

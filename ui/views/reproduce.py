@@ -15,6 +15,7 @@ from cnnapp.nets.presets import PRESETS
 from cnnapp.recipes import TABLES, Recipe, Table
 from cnnapp.training.scoring import RESULT_COLUMNS
 from ui import keys, plot, resources
+from ui.submit import submit
 from ui.text import lang, t
 
 PROCEDURAL = {"name": "procedural"}
@@ -99,11 +100,11 @@ def submit_table(table: Table, scale: dict) -> str | None:
     """Queues every recipe of the table; returns an error message or None."""
     if active(table):
         return t("repro.already_running")
-    executor, owner = resources.executor(), keys.owner()
+    owner = keys.owner()
     jobs = st.session_state[keys.REPRO_JOBS]
     try:
-        for recipe in table.recipes:
-            jobs[recipe.id] = executor.submit(recipe.job_spec(owner=owner, **scale), owner)
+        for recipe in table.recipes:  # a student's jobs must fit the class limits
+            jobs[recipe.id] = submit(recipe.job_spec(owner=owner, **scale))
     except (ValueError, RuntimeError) as error:
         return str(error)
     return None

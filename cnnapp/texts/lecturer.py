@@ -1,0 +1,50 @@
+"""Texts of the Class page (lecturers, class mode)."""
+
+TEXTS = {
+    "class.title": ("Class", "Clase"),
+    "class.lecturers_only": (
+        "Only the class's lecturers see this page. Sign in with a lecturer's account.",
+        "Solo los profesores de la clase ven esta página. Inicia sesión con una cuenta de profesor.",
+    ),
+    "class.jobs": ("Every student's jobs", "Los trabajos de cada estudiante"),
+    "class.runs": ("Every saved run", "Todas las ejecuciones guardadas"),
+    "class.limits": ("Class limits", "Límites de la clase"),
+    "class.no_jobs": ("No jobs yet.", "Aún no hay trabajos."),
+    "class.no_runs": ("No saved runs yet.", "Aún no hay ejecuciones guardadas."),
+    "class.student": ("Student", "Estudiante"),
+    "class.job": ("Job", "Trabajo"),
+    "class.state": ("State", "Estado"),
+    "class.progress": ("Progress", "Progreso"),
+    "class.position": ("Queue position", "Puesto en la cola"),
+    "class.device": ("Device", "Dispositivo"),
+    "class.pick_job": ("Job", "Trabajo"),
+    "class.published": ("Published", "Publicada"),
+    "class.leaderboard": (
+        "Leaderboard: validation accuracy",
+        "Clasificación: precisión de validación",
+    ),
+    "class.pick_run": ("Run", "Ejecución"),
+    "class.publish": ("Publish to the class", "Publicar a la clase"),
+    "class.unpublish": ("Unpublish", "Retirar"),
+    "class.delete": ("Delete", "Borrar"),
+    "class.delete_sure": (
+        "Yes, delete the chosen run (a student's work: it cannot be undone)",
+        "Sí, borrar la ejecución elegida (es el trabajo de un estudiante: no se puede deshacer)",
+    ),
+    "class.max_queued": ("Queued jobs per student", "Trabajos en cola por estudiante"),
+    "class.max_epochs": ("Epochs per job", "Épocas por trabajo"),
+    "class.max_params": ("Parameters per network", "Parámetros por red"),
+    "class.max_train_pixels": (
+        "Training images × height × width",
+        "Imágenes de entrenamiento × alto × ancho",
+    ),
+    "class.disk_quota_mb": ("Disk per student (MB)", "Disco por estudiante (MB)"),
+    "class.max_running": ("Running jobs per student", "Trabajos a la vez por estudiante"),
+    "class.session_hours": (
+        "Hours before signing in again",
+        "Horas antes de volver a iniciar sesión",
+    ),
+    "class.save_limits": ("Save the limits", "Guardar los límites"),
+    "class.limits_saved": ("Limits saved.", "Límites guardados."),
+    "compare.published_by": ("published by {name}", "publicada por {name}"),
+}

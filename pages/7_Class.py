@@ -1,0 +1,24 @@
+"""Class (lecturers only): every student's jobs and runs, the leaderboard, publishing, limits."""
+
+import streamlit as st
+
+from ui import keys, page, t
+from ui.views import classroom
+
+
+def main() -> None:
+    page.start("class.title", __file__)
+    if not st.session_state.get(keys.IS_LECTURER):
+        st.error(t("class.lecturers_only"), icon=":material/lock:")
+        return
+    people = classroom.people()
+    person = st.session_state.get(keys.PERSON) or {}
+    st.subheader(t("class.jobs"))
+    classroom.jobs_ui(people)
+    st.subheader(t("class.runs"))
+    classroom.runs_ui(people, person)
+    st.subheader(t("class.limits"))
+    classroom.limits_ui()
+
+
+main()
