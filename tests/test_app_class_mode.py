@@ -156,4 +156,4 @@ def test_a_students_job_over_a_class_limit_is_refused_with_the_limit_named():
     assert not prof.error and prof.session_state["job_id"]
     from ui import resources
 
-    resources.executor().cancel_any(prof.session_state["job_id"])
+    resources.shutdown_executor()  # its worker process ends here, not in a later test

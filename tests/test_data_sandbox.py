@@ -69,11 +69,12 @@ def test_the_pixel_limit_follows_the_setting_and_counts_only_the_chosen_images(
 
 
 def test_the_bounded_loader_refuses_the_bomb_in_its_child(bomb_zip):
+    before = set(multiprocessing.active_children())  # other tests' workers may still be ending
     start = time.perf_counter()
     with pytest.raises(ValueError, match="allowed in all"):
         load_dataset_bounded({"name": "folder", "path": str(bomb_zip)})
-    assert time.perf_counter() - start < 30  # a process start, then the header check
-    assert not multiprocessing.active_children()
+    assert time.perf_counter() - start < 60  # a process start, then the header check
+    assert set(multiprocessing.active_children()) <= before
 
 
 def test_a_small_folder_loads_the_same_arrays_as_load_dataset(tmp_path):
@@ -97,11 +98,12 @@ def test_a_small_folder_loads_the_same_arrays_as_load_dataset(tmp_path):
 
 def test_a_tiny_budget_kills_the_child(tmp_path):
     archive = write_zip(tmp_path / "pets.zip", class_members("", COLOURS))
+    before = set(multiprocessing.active_children())  # other tests' workers may still be ending
     start = time.perf_counter()
     with pytest.raises(DatasetUnavailableError, match=r"took longer than 0\.05 s"):
         load_dataset_bounded({"name": "folder", "path": str(archive)}, timeout_s=0.05)
-    assert time.perf_counter() - start < 10
-    assert not multiprocessing.active_children()  # killed and reaped
+    assert time.perf_counter() - start < 30
+    assert set(multiprocessing.active_children()) <= before  # killed and reaped
     assert not any((tmp_path / "data-cache" / "sandbox").iterdir())
 
 
