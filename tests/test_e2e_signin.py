@@ -156,6 +156,23 @@ def _sign_in(browser, url: str, sub: str | None):
     return page
 
 
+def _choose(page, label: str, option: str, attempts: int = 4) -> None:
+    """Picks an option of a select box, retrying while the page is still being redrawn (after a
+    reload the first box found can be the previous run's)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        page.get_by_role("combobox", name=label, exact=True).click()
+        try:
+            page.get_by_role("option", name=re.compile(option)).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            time.sleep(1)
+
+
 def test_students_and_a_lecturer_sign_in_and_the_class_stays_apart(class_server):
     from playwright.sync_api import expect, sync_playwright
 
@@ -169,6 +186,10 @@ def test_students_and_a_lecturer_sign_in_and_the_class_stays_apart(class_server)
 
         # Ana starts a job; her address now names it.
         ana.get_by_role("link", name="Train").first.click()
+        epochs = ana.get_by_label("Epochs", exact=True)
+        epochs.fill("100")  # long enough to be running while Ben tries her addresses
+        epochs.press("Enter")
+        time.sleep(1)
         ana.get_by_role("button", name="Start training").click()
         expect(ana.get_by_role("button", name="Stop", exact=True)).to_be_enabled(timeout=60_000)
         ana_train_url = ana.url
@@ -187,6 +208,11 @@ def test_students_and_a_lecturer_sign_in_and_the_class_stays_apart(class_server)
         expect(ben.get_by_text("Ben's BaseNet").first).to_be_visible()
         expect(ben.get_by_text("Ana's MiRed")).to_have_count(0)
 
+        # Ana can stop her own job.
+        ana.goto(ana_train_url)
+        ana.get_by_role("button", name="Stop", exact=True).click()
+        expect(ana.get_by_role("button", name="Stop", exact=True)).to_be_disabled(timeout=60_000)
+
         # The lecturer sees both students' runs and Ana's job, and publishes Ben's run.
         prof = _sign_in(browser, url, None)
         expect(prof.get_by_text("Prof. Ruiz (lecturer)")).to_be_visible()
@@ -194,19 +220,15 @@ def test_students_and_a_lecturer_sign_in_and_the_class_stays_apart(class_server)
         expect(prof.get_by_text("Every student's jobs")).to_be_visible()
         tables = prof.locator("[data-testid='stDataFrame']")
         expect(tables.first).to_be_visible()
-        prof.get_by_role("combobox", name="Run", exact=True).click()
-        prof.get_by_role("option", name=re.compile(r"Ben's BaseNet")).click()
+        _choose(prof, "Run", r"Ben's BaseNet")
         prof.get_by_role("button", name="Publish to the class").click()
         expect(prof.get_by_role("button", name="Unpublish")).to_be_visible()
 
         # Ana now sees Ben's run, published by the lecturer and read-only for her.
-        ana.reload()
-        ana.get_by_role("combobox", name=PICK_RUN, exact=True).click()
-        ana.get_by_role("option", name=re.compile(r"Ben's BaseNet")).click()
+        ana.goto(ana_compare_url)
+        _choose(ana, PICK_RUN, r"Ben's BaseNet")
         expect(ana.get_by_text("published by Prof. Ruiz").first).to_be_visible()
         expect(ana.get_by_role("button", name="Delete")).to_have_count(0)  # read-only for her
-        ana.get_by_role("link", name="Train").first.click()
-        ana.get_by_role("button", name="Stop", exact=True).click()
         browser.close()
     owners = {RunStore().get(run_id).owner for run_id in runs.values()}
     assert len(owners) == 2  # publishing changed no owner
