@@ -131,6 +131,11 @@ def test_the_network_loads_from_json_and_bad_files_are_refused():
     at.file_uploader(key="w_build_upload").set_value(("bad.json", bad, "application/json")).run()
     assert any("bad.json" in e.value and "filters" in e.value for e in at.error)
     assert spec(at) == json.loads(text)  # the network in the editor is untouched
+    huge = b"[" + b" " * 2_000_000 + b"]"  # over the 1 MB a network file may take
+    at.file_uploader(key="w_build_upload").set_value(("huge.json", huge, "application/json")).run()
+    shown = [e.value.replace("\\", "") for e in at.error]
+    assert any("huge.json is" in e and "allowed for an upload" in e for e in shown), shown
+    assert spec(at) == json.loads(text)
 
 
 def test_a_backbone_layer_is_edited_with_its_own_widgets():

@@ -37,8 +37,17 @@ class UploadTooLargeError(ValueError):
     """An upload larger than `CNNAPP_MAX_UPLOAD_BYTES`; the message names both sizes."""
 
 
-def check_size(size: int, name: str, limit: int | None = None) -> None:
+ZIP_HINT = "use fewer or smaller images, or shrink the photos before zipping them"
+
+
+def check_size(size: int, name: str, limit: int | None = None, hint: str = ZIP_HINT) -> None:
     """Refuses an upload of `size` bytes over `limit` (default `get_settings().max_upload_bytes`).
+
+    Args:
+        size: the upload's size in bytes.
+        name: its file name, for the message.
+        limit: the most bytes allowed.
+        hint: what to do instead, for the message.
 
     Raises:
         UploadTooLargeError: naming the file, its size and the limit.
@@ -47,8 +56,7 @@ def check_size(size: int, name: str, limit: int | None = None) -> None:
     if size > limit:
         raise UploadTooLargeError(
             f"{name} is {_size(size)}, more than the {_size(limit)} allowed for an upload "
-            "(CNNAPP_MAX_UPLOAD_BYTES); use fewer or smaller images, or shrink the photos before "
-            "zipping them."
+            f"(CNNAPP_MAX_UPLOAD_BYTES); {hint}."
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
+from cnnapp.data.uploads import UploadTooLargeError, check_size
 from cnnapp.nets.presets import PRESETS, get_preset
 from cnnapp.nets.registry import LAYER_TYPES, Field, pair
 from cnnapp.nets.spec import NetworkError, spec_from_json
@@ -20,6 +21,9 @@ NONE = "__none__"  # the option standing for None in an optional choice (e.g. we
 FIELDS_PER_ROW = 3  # a Conv2D's five fields take two rows, so choices stay readable
 CUSTOM = ""  # the preset select's entry for a network that is not (or no longer) a preset
 ADD_TYPE, ADD_POSITION = "w_build_add_type", "w_build_add_position"  # read by the Add callback
+
+MAX_SPEC_BYTES = 1_000_000  # a network file is a few kilobytes
+SPEC_HINT = "a network file is a few kilobytes: choose the JSON file saved from Build"
 
 
 # Presets and files
@@ -63,8 +67,9 @@ def load_json_ui() -> str | None:
         return None
     st.session_state[keys.SPEC_UPLOAD] = upload.file_id
     try:
+        check_size(upload.size, upload.name, MAX_SPEC_BYTES, SPEC_HINT)  # before reading it
         spec = spec_from_json(upload.getvalue())
-    except NetworkError as error:
+    except (NetworkError, UploadTooLargeError) as error:
         return t("build.load_failed", name=plain(upload.name), error=plain(error))
     name = upload.name.rsplit(".", 1)[0]
     keys.set_network(spec, name)
