@@ -32,6 +32,21 @@ def basenet():
     return build_model(get_preset("basenet"), (32, 32, 3), 4)
 
 
+def test_grad_cam_of_an_augmented_run_explains_the_predicted_class_the_same_way_twice():
+    from cnnapp.config import Preprocessing
+
+    keras.utils.set_random_seed(3)
+    augment = Preprocessing(horizontal_flip=True, zoom_range=0.4, rotation_range=30.0)
+    model = build_model(get_preset("basenet"), (32, 32, 3), 6, preprocessing=augment, seed=3)
+    rng = np.random.default_rng(5)
+    for _ in range(4):
+        image = rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)
+        predicted = int(np.argmax(model.predict(image[np.newaxis].astype("float32"), verbose=0)))
+        first, second = grad_cam(model, image), grad_cam(model, image)
+        assert first.class_index == predicted == second.class_index
+        np.testing.assert_array_equal(first.heatmap, second.heatmap)
+
+
 def test_grad_cam_of_a_cnn_has_the_images_size_and_shows_something(basenet):
     image = _image(32)
     cam = grad_cam(basenet, image)

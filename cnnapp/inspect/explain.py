@@ -90,17 +90,19 @@ def _forward(model):
         split = keras.Model(network.inputs, [top, head_input])
 
     def forward(x):
+        # Inference mode for every layer: random augmentation off, batch norm on its statistics,
+        # so the explanation is of what the model predicts.
         activations = None
         for index, layer in enumerate(chain):
             if index == position and split is not None:
-                activations, x = split(x)
+                activations, x = split(x, training=False)
                 if _is_softmax_dense(network.layers[-1]):  # the top's logits, not softmax
                     dense = network.layers[-1]
                     return activations, keras.ops.matmul(x, dense.kernel) + dense.bias
                 continue
             if index == len(chain) - 1 and _is_softmax_dense(layer):
                 return activations, keras.ops.matmul(x, layer.kernel) + layer.bias
-            x = layer(x)
+            x = layer(x, training=False)
             if index == position:
                 activations = x
         return activations, keras.ops.log(x + 1e-12)  # a model without a softmax Dense at the end
