@@ -95,6 +95,10 @@ def test_early_stopping_reports_the_restored_epoch():
     assert metrics["best_epoch"] == best["epoch"]
     assert metrics["val_accuracy"] == pytest.approx(best["val_accuracy"])
     assert metrics["restored"] == (best["epoch"] != len(history))
+    # Every column of the row comes from that one epoch, and the run says which.
+    assert metrics["scored_epoch"] == best["epoch"]
+    assert metrics["train_loss"] == pytest.approx(best["loss"])
+    assert metrics["val_loss"] == pytest.approx(best["val_loss"])
     if len(history) < 12:
         assert any(e["type"] == "early_stopping" for e in events)
 

@@ -132,8 +132,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Resultados (las columnas de la práctica)",
     ),
     "train.restored": (
-        "Validation figures are from the restored best epoch, {epoch}.",
-        "Las cifras de validación son de la mejor época restaurada, la {epoch}.",
+        "Every figure of this row is from the restored best epoch, {epoch} (the weights the model keeps).",
+        "Todas las cifras de esta fila son de la mejor época restaurada, la {epoch} (los pesos que conserva el modelo).",
     ),
     "train.saved_as": ("Saved as run {run_id}.", "Guardado como ejecución {run_id}."),
     "train.go_compare": ("Compare it with other runs", "Compárala con otras ejecuciones"),

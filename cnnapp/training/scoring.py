@@ -85,14 +85,16 @@ def score(
         num_classes: for the confusion matrix.
 
     Returns:
-        `train_loss` (the last epoch's), `train_accuracy`, `val_loss` and `val_accuracy` (the last
-        epoch's, or the restored best epoch's), `test_accuracy`, and `epochs_run`, `best_epoch`,
+        `train_loss`, `val_loss` and `val_accuracy` of one epoch, `scored_epoch`: the last one, or
+        with early stopping the restored best one (the weights the model holds, with which
+        `train_accuracy` and `test_accuracy` are measured), and `epochs_run`, `best_epoch`,
         `restored`, `early_stopped_epoch`, `stopped`; with a test set also `confusion_matrix`,
         `per_class_accuracy`, `misclassified` and `detail_split`.
     """
-    last, chosen = (outcome.history[-1] if outcome.history else {}), outcome.scored_epoch
+    chosen = outcome.scored_epoch  # every column from one epoch: the restored one, or the last
     metrics = {
-        "train_loss": last.get("loss"),
+        "scored_epoch": chosen.get("epoch"),
+        "train_loss": chosen.get("loss"),
         "train_accuracy": accuracy(predict_probabilities(model, train[0]), train[1]),
         "val_loss": chosen.get("val_loss"),
         "val_accuracy": chosen.get("val_accuracy"),

@@ -156,7 +156,9 @@ def render(status: JobStatus) -> None:
         st.markdown(f"**{t('train.results')}**")
         st.dataframe(results_frame(metrics), hide_index=True, key="w_train_results")
         if metrics.get("restored"):
-            st.caption(t("train.restored", epoch=metrics.get("best_epoch")))
+            st.caption(
+                t("train.restored", epoch=metrics.get("scored_epoch", metrics.get("best_epoch")))
+            )
         if result.get("run_id"):
             st.caption(t("train.saved_as", run_id=result["run_id"]))
             nav.link("compare", t("train.go_compare"))
