@@ -8,7 +8,7 @@ from cnnapp.nets.keras_code import keras_code
 from cnnapp.nets.spec import NetworkError, spec_to_json, summarize
 from cnnapp.nets.table import layer_table
 from ui import keys, lang, nav, page, t
-from ui.dataset import dataset_shape
+from ui.dataset import build_shape
 from ui.plain import plain
 from ui.views import build
 
@@ -39,15 +39,10 @@ def export_ui(spec, input_shape, num_classes) -> None:
 
 def main() -> None:
     page.start("build.title", __file__)
-    input_shape, num_classes, exact = dataset_shape()
-    st.caption(
-        t(
-            "build.shape_caption" if exact else "build.shape_assumed",
-            shape="×".join(map(str, input_shape)),
-            classes=num_classes,
-        )
-    )
+    caption_slot = st.empty()  # above the picker, filled once the chosen network is known
     build.preset_ui()
+    input_shape, num_classes, caption = build_shape(st.session_state[keys.SPEC])
+    caption_slot.caption(t(caption, shape="×".join(map(str, input_shape)), classes=num_classes))
     load_error = build.load_json_ui()
     if load_error:
         st.error(load_error)

@@ -64,12 +64,22 @@ def test_build_renders_in_both_languages(lang):
     assert any("Conv2D" in c.value for c in at.code)  # the Keras code of BaseNet
 
 
+def _shown_for(network) -> tuple:
+    """What Build sizes a network for before a dataset is chosen: the birds for a backbone
+    network (the assignment's section 4), else the default procedural dataset."""
+    from cnnapp.data.shapes import TRANSFER_SHAPE
+
+    if network and network[0]["type"] == "backbone":
+        return TRANSFER_SHAPE
+    return PROCEDURAL_SHAPE, PROCEDURAL_CLASSES
+
+
 @pytest.mark.parametrize("preset", list(PRESETS))
 def test_presets_fill_the_layer_table(preset):
     at = open_build()
     at.selectbox(key="w_build_preset_en").set_value(preset).run()
     assert not at.exception
-    expected = summarize(get_preset(preset), PROCEDURAL_SHAPE, PROCEDURAL_CLASSES)
+    expected = summarize(get_preset(preset), *_shown_for(get_preset(preset)))
     table = at.dataframe[0].value
     assert len(table) == len(expected.rows)
     assert table["Type"].tolist() == [row["type"] for row in expected.rows]
@@ -138,6 +148,20 @@ def test_the_network_loads_from_json_and_bad_files_are_refused():
     assert spec(at) == json.loads(text)
 
 
+def test_resnet_presets_are_shown_for_the_assignments_birds_until_a_dataset_is_chosen():
+    at = open_build()
+    at.selectbox(key="w_build_preset_en").set_value("resnet50_ft_v1").run()
+    assert any("cub200" in c.value and "224×224×3" in c.value and "200 classes" in c.value
+               for c in at.caption)  # fmt: skip
+    table = at.dataframe[0].value
+    assert table["Parameters"].iloc[-2] == "102,600"  # the output Linear 512 -> 200, not -> 25
+    assert "24,739,400" in [m.value for m in at.metric]  # table 12's ResNet50 + head, 200 classes
+    at.session_state["dataset_ref"] = {"name": "cifar10"}  # chosen on Data: its own shape
+    at.run()
+    assert not any("cub200" in c.value for c in at.caption)
+    assert any("32×32×3" in c.value and "10 classes" in c.value for c in at.caption)
+
+
 def test_a_backbone_layer_is_edited_with_its_own_widgets():
     at = open_build()
     at.selectbox(key="w_build_preset_en").set_value("resnet50_ft_v1").run()
@@ -151,7 +175,7 @@ def test_a_backbone_layer_is_edited_with_its_own_widgets():
     assert (
         at.dataframe[0].value["Type"].tolist()[0] == "ResNet50 (ImageNet, top 2 blocks trainable)"
     )
-    expected = summarize(spec(at), PROCEDURAL_SHAPE, PROCEDURAL_CLASSES)
+    expected = summarize(spec(at), *_shown_for(spec(at)))
     assert at.metric[0].value == f"{expected.total_params:,}"
     field(at, 0, "weights").set_value("__none__").run()
     assert spec(at)[0]["weights"] is None and not at.exception

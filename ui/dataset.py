@@ -17,7 +17,7 @@ from cnnapp import i18n
 from cnnapp.data import DATASET_CHOICES, DatasetUnavailableError
 from cnnapp.data.roots import allowed_roots
 from cnnapp.data.sandbox import DEFAULT_TIMEOUT_S
-from cnnapp.data.shapes import ASSUMED_CLASSES, input_shape, known_shape
+from cnnapp.data.shapes import ASSUMED_CLASSES, TRANSFER_SHAPE, input_shape, known_shape
 from ui import keys, resources
 from ui.plain import plain
 from ui.text import lang, t
@@ -100,6 +100,25 @@ def remember_dataset(ref: dict, dataset) -> None:
         "num_classes": dataset.num_classes,
         "class_names": list(dataset.class_names),
     }
+
+
+def build_shape(spec: list[dict]) -> tuple[tuple[int, int, int], int, str]:
+    """What Build checks and sizes a network against: `(input_shape, num_classes, caption key)`.
+
+    A network that starts with a pretrained backbone, before any dataset was chosen on Data, is
+    shown for the assignment's birds (cub200: 224×224, 200 classes), not for the default 32×32
+    dataset; otherwise the session's dataset, exact or assumed.
+    """
+    first = spec[0] if spec and isinstance(spec[0], dict) else {}
+    chosen = (
+        st.session_state.get(keys.DATASET_INFO) is not None
+        or st.session_state[keys.DATASET] != keys.defaults()[keys.DATASET]
+    )
+    if first.get("type") == "backbone" and not chosen:
+        shape, classes = TRANSFER_SHAPE
+        return shape, classes, "build.shape_transfer"
+    shape, classes, exact = dataset_shape()
+    return shape, classes, "build.shape_caption" if exact else "build.shape_assumed"
 
 
 def dataset_shape() -> tuple[tuple[int, int, int], int, bool]:

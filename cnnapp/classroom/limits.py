@@ -36,7 +36,6 @@ TRAIN_IMAGES = {
     "cub200": 3_000,
     "cub200_2011": 5_994,
 }
-BIRD_SPECIES = 200  # both CUB datasets; `shapes.known_shape` only knows them once loaded
 ACTIVE_STATES = ("running", "stopping")
 
 
@@ -144,7 +143,7 @@ def _classes(ref: dict[str, Any]) -> int:
     known = shapes.known_shape(ref)
     if known is not None:
         return known[1]
-    return BIRD_SPECIES if ref.get("name") in BIRDS else shapes.ASSUMED_CLASSES
+    return shapes.BIRD_SPECIES if ref.get("name") in BIRDS else shapes.ASSUMED_CLASSES
 
 
 def _train_images(ref: dict[str, Any], train_images: int | None) -> int | None:

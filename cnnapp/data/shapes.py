@@ -26,6 +26,12 @@ KNOWN_CLASSES = {
 }
 # What a network is checked against before a folder has been loaded: the assignment's dataset.
 ASSUMED_CLASSES = CIFAR_SPECS["cifar100_25"].num_classes
+# Both Caltech-UCSD Birds editions have 200 species (their names are read from the archive).
+BIRD_SPECIES = 200
+# The assignment's section 4 (ResNet50 on the birds): what a network that starts with a pretrained
+# backbone is shown for until a dataset is chosen.
+TRANSFER_DATASET = {"name": "cub200", "image_size": 224}
+TRANSFER_SHAPE = ((224, 224, 3), BIRD_SPECIES)
 
 
 def input_shape(ref: dict[str, Any]) -> tuple[int, int, int]:

@@ -104,6 +104,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "For images of {shape}; {classes} classes assumed until the dataset is loaded on Data.",
         "Para imágenes de {shape}; se suponen {classes} clases hasta cargar el conjunto en Datos.",
     ),
+    "build.shape_transfer": (
+        "Shown for the assignment's birds (Caltech-UCSD Birds, cub200): images of {shape}, "
+        "{classes} classes, until you choose a dataset on Data.",
+        "Mostrada para los pájaros de la práctica (Caltech-UCSD Birds, cub200): imágenes de "
+        "{shape}, {classes} clases, hasta que elijas un conjunto en Datos.",
+    ),
     "build.preset": ("Start from a network of the assignment", "Parte de una red de la práctica"),
     "build.preset_help": (
         "Choosing one replaces the layers below.",
