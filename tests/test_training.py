@@ -86,6 +86,25 @@ def test_runs_that_differ_in_preprocessing_or_optimizer_start_from_identical_wei
     assert weights_fingerprint(first) == weights_fingerprint(again) != weights_fingerprint(other)
 
 
+def test_a_run_keeps_its_tensorboard_logs_written_while_it_trained():
+    result, _ = _run()
+    store = RunStore()
+    logs = store.path(result["run_id"]) / "tensorboard"
+    assert sorted(p.name for p in logs.iterdir()) == ["train", "validation"]
+    for part in ("train", "validation"):
+        events = list((logs / part).glob("events.out.tfevents.*"))
+        assert events and events[0].stat().st_size > 0
+    assert not store.live_logs(result["run_id"]).exists()  # moved into the run
+    import tensorflow as tf
+
+    tags = {
+        value.tag
+        for event in tf.compat.v1.train.summary_iterator(str(events[0]))
+        for value in event.summary.value
+    }
+    assert "epoch_accuracy" in tags and "epoch_loss" in tags
+
+
 def test_early_stopping_reports_the_restored_epoch():
     config = TrainConfig(epochs=12, early_stopping=True, patience=1, learning_rate=0.05)
     result, events = _run(config=config)

@@ -39,6 +39,7 @@ from cnnapp.runs.validate import read_files
 from cnnapp.settings import get_settings
 
 _LEFTOVER_PREFIXES = (".tmp-", ".trash-")
+LIVE_LOGS = "tensorboard"  # <root>/tensorboard/<run id>: logs of jobs still training
 _LEFTOVER_MAX_AGE_S = 3600.0
 
 
@@ -74,6 +75,12 @@ class RunStore:
         self.root = Path(root) if root is not None else get_settings().models_dir
         self._published = published
 
+    def live_logs(self, run_id: str) -> Path:
+        """Where a job writes the TensorBoard logs of run `run_id` while it trains
+        (`<root>/tensorboard/<run id>`; `save(..., folders=...)` moves them into the run), so
+        `tensorboard --logdir models/` shows jobs in progress too."""
+        return self.root / LIVE_LOGS / validate_run_id(run_id)
+
     def path(self, run_id: str) -> Path:
         """Returns the folder of run `run_id` (it may not exist). Raises ValueError on a bad id."""
         return self.root / validate_run_id(run_id)
@@ -89,6 +96,7 @@ class RunStore:
         history: dict[str, Any],
         metrics: dict[str, Any],
         run_id: str | None = None,
+        folders: dict[str, Path] | None = None,
     ) -> str:
         """Saves a run atomically: all of it appears under its id, or none of it does.
 
@@ -101,6 +109,8 @@ class RunStore:
             history: the training history (plain data).
             metrics: the metrics of the run (plain data).
             run_id: the id to save under; a new one when None.
+            folders: more folders to move into the run, by name (e.g. `{"tensorboard": path}`:
+                the TensorBoard logs written while it trained); a missing one is skipped.
 
         Returns:
             The run id.
@@ -132,6 +142,9 @@ class RunStore:
             self._write_model(model, temp / "model.keras")
             for name, data in documents.items():
                 write_synced(temp / name, data)
+            for name, folder in (folders or {}).items():
+                if Path(folder).is_dir():
+                    shutil.move(str(folder), str(temp / name))
             fsync_path(temp)
             os.rename(temp, final)
             temp = None

@@ -16,10 +16,11 @@ from typing import Any
 
 from cnnapp.config import TrainConfig
 from cnnapp.nets.spec import normalize_spec
+from cnnapp.runs.info import new_run_id
 from cnnapp.training.features import build_head, cache_key, cached_features, compose
 from cnnapp.training.features import feature_extractor as make_extractor
 from cnnapp.training.fit import compile_model, fit, phase
-from cnnapp.training.record import run_config, run_facts, save_run
+from cnnapp.training.record import live_logs, run_config, run_facts, save_run
 from cnnapp.training.scoring import score
 from cnnapp.training.train_job import STOPPED, weights_fingerprint
 
@@ -123,7 +124,11 @@ def run_extract_job(
     }
     batches = -(-len(x_train) // config.batch_size)
     info = {"train_size": len(x_train), "val_size": len(x_val), "device": device}
-    outcome = fit(head, inputs, config, report, should_stop, batches=batches, info=info)
+    run_id = new_run_id()  # chosen now: TensorBoard logs go under it while it trains
+    outcome = fit(
+        head, inputs, config, report, should_stop, batches=batches, info=info,
+        log_dir=live_logs(run_id),
+    )  # fmt: skip
     phase(report, "evaluating")
     metrics = score(
         head, outcome, (features["train"], dataset.y_train), (features["test"], dataset.y_test),
@@ -146,5 +151,5 @@ def run_extract_job(
     split = {"train": len(x_train), "val": len(x_val), "validation": "last"}
     config_json = run_config(spec, dataset, config, normalization=None, split=split, status=status)
     phase(report, "saving")
-    run_id = save_run(spec, model, outcome, metrics, config_json)
+    run_id = save_run(spec, model, outcome, metrics, config_json, run_id)
     return {"run_id": run_id, "status": status, "metrics": metrics}

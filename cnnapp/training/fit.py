@@ -17,6 +17,7 @@ from typing import Any
 from cnnapp.config import TrainConfig
 
 LOSS = "sparse_categorical_crossentropy"
+TENSORBOARD_BATCHES = 20  # batch scalars every this many batches (cheap; epochs always)
 
 
 @dataclass
@@ -90,6 +91,7 @@ def fit(
     *,
     batches: int,
     info: dict[str, Any],
+    log_dir: Any = None,
 ) -> FitOutcome:
     """Trains a compiled `model` for `config.epochs`, reporting progress; never raises on a stop.
 
@@ -101,6 +103,8 @@ def fit(
         should_stop: polled after each batch (group); True ends training, keeping what was done.
         batches: batches per epoch.
         info: extra fields of the `train_begin` event (`train_size`, `val_size`, `device`).
+        log_dir: where Keras's `TensorBoard` callback writes scalars per epoch and every
+            `TENSORBOARD_BATCHES` batches (TensorFlow backend only); None for none.
 
     Returns:
         The `FitOutcome`.
@@ -120,11 +124,19 @@ def fit(
             restore_best_weights=config.restore_best_weights,
         )
         callbacks.append(early)
+    board = None
+    if log_dir is not None and keras.backend.backend() == "tensorflow":
+        board = keras.callbacks.TensorBoard(
+            str(log_dir), update_freq=TENSORBOARD_BATCHES, write_graph=False, profile_batch=0
+        )
+        callbacks.append(board)
     started, stopped = time.monotonic(), False
     try:
         model.fit(**inputs, epochs=config.epochs, callbacks=callbacks, verbose=0)
     except StopRequested:
         stopped = True
+        if board is not None:
+            board.on_train_end()  # flushes and closes its event files, as a finished fit does
     outcome = FitOutcome(progress.completed_epochs, stopped, time.monotonic() - started)
     outcome.best_epoch = outcome.history[-1]["epoch"] if outcome.history else None
     if early is not None and not stopped and outcome.history:

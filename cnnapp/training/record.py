@@ -77,14 +77,27 @@ def run_facts(model, outcome, *, started: float, now: float, images: int, device
     }
 
 
-def save_run(spec: dict, model, outcome, metrics: dict, config_json: dict) -> str:
-    """Saves the run in the run store; returns its id (see `cnnapp.runs.RunStore.save`)."""
+def live_logs(run_id: str):
+    """Where the job that will save run `run_id` writes its TensorBoard logs meanwhile."""
     from cnnapp.runs import RunStore
 
-    return RunStore().save(
+    return RunStore().live_logs(run_id)
+
+
+def save_run(
+    spec: dict, model, outcome, metrics: dict, config_json: dict, run_id: str | None = None
+) -> str:
+    """Saves the run in the run store, its TensorBoard logs moved in; returns its id (see
+    `cnnapp.runs.RunStore.save`)."""
+    from cnnapp.runs import RunStore
+
+    store = RunStore()
+    return store.save(
         model=model,
         spec=spec["network"],
         config=config_json,
         history={"epochs": outcome.history},
         metrics=metrics,
+        run_id=run_id,
+        folders={"tensorboard": store.live_logs(run_id)} if run_id else None,
     )

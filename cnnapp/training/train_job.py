@@ -21,8 +21,9 @@ import numpy as np
 
 from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.nets.build import build_model, network_layer_names
+from cnnapp.runs.info import new_run_id
 from cnnapp.training.fit import compile_model, fit, phase
-from cnnapp.training.record import run_config, run_facts, save_run
+from cnnapp.training.record import live_logs, run_config, run_facts, save_run
 from cnnapp.training.scoring import score
 
 STOPPED = {"run_id": None, "status": "stopped", "metrics": {}}
@@ -168,7 +169,11 @@ def run_job(
     phase(report, "training")
     info = {"train_size": len(data[0]), "val_size": len(data[2]), "device": device}
     inputs = pipeline.fit_data(model, plan, data, config.batch_size, config.seed)
-    outcome = fit(trainer, inputs, config, report, should_stop, batches=batches, info=info)
+    run_id = new_run_id()  # chosen now: TensorBoard logs go under it while it trains
+    outcome = fit(
+        trainer, inputs, config, report, should_stop, batches=batches, info=info,
+        log_dir=live_logs(run_id),
+    )  # fmt: skip
     if precision != "float32":
         model = pipeline.float32_copy(model, prepared.rebuild)
     compile_model(model, config)  # saved with its loss and metrics: a download evaluates as is
@@ -189,5 +194,5 @@ def run_job(
         spec, dataset, config, normalization=prepared.normalization, split=split, status=status
     )
     phase(report, "saving")
-    run_id = save_run(spec, model, outcome, metrics, config_json)
+    run_id = save_run(spec, model, outcome, metrics, config_json, run_id)
     return {"run_id": run_id, "status": status, "metrics": metrics}
