@@ -32,6 +32,12 @@ def class_mode() -> bool:
     return bool(_secrets_section("auth"))
 
 
+def is_student() -> bool:
+    """True when this session is signed in on a class server as a student (not a lecturer)."""
+    state = st.session_state
+    return state.get(keys.CLASS_MODE) is True and state.get(keys.IS_LECTURER) is not True
+
+
 def lecturers() -> frozenset[str]:
     """`CNNAPP_LECTURERS` plus `lecturers` under `[cnnapp]` in secrets.toml."""
     return identity.lecturer_emails(_secrets_section("cnnapp").get("lecturers"))

@@ -19,6 +19,7 @@ from cnnapp.data.roots import allowed_roots
 from cnnapp.data.sandbox import DEFAULT_TIMEOUT_S
 from cnnapp.data.shapes import ASSUMED_CLASSES, TRANSFER_SHAPE, input_shape, known_shape
 from ui import keys, resources
+from ui.auth import is_student
 from ui.plain import plain
 from ui.text import lang, t
 
@@ -35,7 +36,7 @@ def class_mode() -> bool:
 def may_use_server_folders() -> bool:
     """Whether this session may read folders on the server: everyone at a desk, on a class
     server only lecturers (students upload a .zip instead)."""
-    return not class_mode() or st.session_state.get(keys.IS_LECTURER) is True
+    return not is_student()
 
 
 def server_roots() -> list[Path]:

@@ -11,13 +11,8 @@ from pathlib import Path
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from ui import keys, resources
+from ui.auth import is_student
 from ui.text import lang
-
-
-def _is_student() -> bool:
-    return bool(st.session_state.get(keys.CLASS_MODE)) and not st.session_state.get(
-        keys.IS_LECTURER
-    )
 
 
 def submit(spec: dict) -> str:
@@ -29,7 +24,7 @@ def submit(spec: dict) -> str:
         RuntimeError: the executor has shut down.
     """
     executor, owner = resources.executor(), keys.owner()
-    if _is_student():
+    if is_student():
         from cnnapp.classroom.limits import admission_error, load_limits, owner_disk_bytes
 
         limits = load_limits()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cnnapp.classroom.jsonfile import read_json, write_json
-from cnnapp.runs import validate_run_id
+from cnnapp.runs import is_run_id, validate_run_id
 from cnnapp.settings import get_settings
 
 
@@ -28,7 +28,7 @@ class Publications:
     def all(self) -> dict[str, dict[str, Any]]:
         """run id -> `{"by": lecturer's name, "at": ISO time}`; a broken file counts as none."""
         data = read_json(self.path, {})
-        return {k: v for k, v in data.items() if isinstance(v, dict) and _is_run_id(k)}
+        return {k: v for k, v in data.items() if isinstance(v, dict) and is_run_id(k)}
 
     def ids(self) -> frozenset[str]:
         return frozenset(self.all())
@@ -47,11 +47,3 @@ class Publications:
         entries = self.all()
         if entries.pop(run_id, None) is not None:
             write_json(self.path, entries)
-
-
-def _is_run_id(value: str) -> bool:
-    try:
-        validate_run_id(value)
-    except ValueError:
-        return False
-    return True

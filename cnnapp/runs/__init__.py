@@ -14,6 +14,7 @@ from cnnapp.runs.info import (
     RunInfo,
     RunNotFound,
     RunStoreError,
+    is_run_id,
     new_run_id,
     validate_run_id,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "RunNotFound",
     "RunStore",
     "RunStoreError",
+    "is_run_id",
     "new_run_id",
     "validate_run_id",
 ]
