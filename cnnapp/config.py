@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 OPTIMIZERS = ("sgd", "adam")
+# "ours": this project's protocol; "assignment": the assignment's (see TrainConfig.protocol)
+PROTOCOLS = ("ours", "assignment")
 
 
 def _from_dict(cls, data: dict[str, Any] | None):
@@ -67,6 +69,9 @@ class TrainConfig:
     patience: int = 4  # epochs without improvement before stopping
     restore_best_weights: bool = True  # keep the best epoch's weights when early stopping
     seed: int = 42  # starting weights, shuffling, augmentation and dropout
+    # "ours" (normalisation fitted on the training part only, validation images not augmented, batch
+    # norm frozen when fine-tuning) or "assignment" (each of those as the assignment's code did it)
+    protocol: str = "ours"
     mixed_precision: bool = False  # bfloat16/float16 compute on a GPU (ignored on a CPU)
 
     def __post_init__(self) -> None:
@@ -74,6 +79,11 @@ class TrainConfig:
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(
                 f"{name}.optimizer must be one of {list(OPTIMIZERS)}, got {self.optimizer!r}."
+            )
+        if self.protocol not in PROTOCOLS:
+            raise ValueError(
+                f"{name}.protocol must be one of {list(PROTOCOLS)}, got {self.protocol!r}; "
+                "'ours' is the default, 'assignment' repeats the assignment's choices."
             )
         _check_range(name, "learning_rate", self.learning_rate, 1e-7, 10.0, "0.01 is a good start")
         _check_range(name, "momentum", self.momentum, 0.0, 0.999, "use 0.9, or 0 for none")
