@@ -6,6 +6,7 @@ page with repeated `.run()` as the browser's once-a-second fragment would.
 """
 
 import io
+import re
 import time
 from pathlib import Path
 
@@ -47,6 +48,8 @@ def wait_until(at: AppTest, done, timeout: float = 150.0, seen: list | None = No
             seen.append(
                 {
                     "progress": [p.value for p in at.get("progress")],
+                    "progress_text": [p.proto.text for p in at.get("progress")],
+                    "sidebar": [c.value for c in at.sidebar.caption],
                     "charts": len(at.get("vega_lite_chart")),
                     "captions": [c.value for c in at.caption],
                 }
@@ -94,6 +97,19 @@ def test_a_tiny_job_trains_live_and_shows_up_everywhere():
     seen: list[dict] = []
     wait_until(at, lambda a: bool(a.success), seen=seen)
     assert any(s["progress"] for s in seen)  # a progress bar while it ran
+    # One progress model: whenever the panel names an epoch and batch, the sidebar (drawn in the
+    # same run, from the same snapshot) names the same ones.
+    compared = 0
+    for s in seen:
+        for text in s["progress_text"]:
+            found = re.match(r"Epoch (\d+) of (\d+) · batch (\d+) of (\d+)", text)
+            if found:
+                epoch, epochs, batch, batches = found.groups()
+                line = f"epoch {epoch} of {epochs}, batch {batch} of {batches}"
+                assert any(line in c for c in s["sidebar"]), (text, s["sidebar"])
+                compared += 1
+    assert compared, [s["progress_text"] for s in seen]
+    assert not any("epoch 0 of" in c for s in seen for c in s["sidebar"])
     assert any(s["charts"] == 2 for s in seen)  # loss and accuracy, drawn as points arrived
     assert at.success[0].value.startswith("Finished in")
     results = table(at, "Test accuracy")

@@ -40,6 +40,7 @@ TRAIN_CONFIG = "train_config"  # TrainConfig.to_dict()
 RUN_LABEL = "run_label"  # the label of the next run
 JOB = "job_id"  # the job Train shows (this session's latest)
 JOB_DONE_SEEN = "job_done_seen"  # the job id whose end already triggered a full rerun
+JOB_SNAPSHOT = "job_snapshot"  # (job id, monotonic time, JobStatus): shared by views of one poll
 REPRO_JOBS = "reproduce_jobs"  # {recipe id: job id} of Reproduce's queued recipes
 CLASSIFY_RUN = "classify_run"  # the run picked on Classify
 # Class mode (ui.auth): who is signed in
@@ -89,6 +90,7 @@ def defaults() -> dict[str, Any]:
         RUN_LABEL: "",
         JOB: None,
         JOB_DONE_SEEN: None,
+        JOB_SNAPSHOT: None,
         REPRO_JOBS: {},
         CLASSIFY_RUN: None,
     }

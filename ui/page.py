@@ -6,8 +6,8 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import devices, i18n
 from cnnapp.devices import backend_name
-from ui import auth, keys, nav, resources
-from ui.plain import plain
+from cnnapp.jobs import readout
+from ui import auth, keys, nav, progress, resources
 from ui.text import t
 
 
@@ -54,7 +54,7 @@ def language_ui() -> str:
 
 
 def active_job_ui() -> None:
-    """One line about this session's job; kept up to date (every 2 s) while the job runs."""
+    """One line about this session's job; kept up to date (each poll) while the job runs."""
     status = _job_status()
     if status is not None and not status.done:
         _live_job_line()
@@ -63,11 +63,10 @@ def active_job_ui() -> None:
 
 
 def _job_status():
-    job_id = st.session_state.get(keys.JOB)
-    return resources.executor().status(job_id, keys.owner()) if job_id else None
+    return progress.snapshot(st.session_state.get(keys.JOB))
 
 
-@st.fragment(run_every=2.0)
+@st.fragment(run_every=progress.POLL_SECONDS)
 def _live_job_line() -> None:
     _job_line(_job_status())
 
@@ -77,21 +76,6 @@ def _job_line(status) -> None:
     if status is None:
         st.caption(t("sidebar.no_job"))
         return
-    if status.state == "queued":
-        text = t("sidebar.job_queued", label=plain(status.label), position=status.position or 1)
-    elif status.done:
-        text = t("sidebar.job_done", label=plain(status.label), state=t(f"state.{status.state}"))
-    elif not status.epochs:
-        phase = t(f"phase.{status.phase}") if status.phase else t("phase.starting")
-        text = t("sidebar.job_starting", label=plain(status.label), phase=phase)
-    else:
-        text = t(
-            "sidebar.job_running",
-            label=plain(status.label),
-            epoch=status.epoch,
-            epochs=status.epochs or "?",
-            percent=round(100 * (status.progress or 0)),
-        )
-    st.caption(text)
+    st.caption(progress.short(readout(status), status.label))
     if not status.done:
         nav.link("train", t("sidebar.open_train"))

@@ -9,6 +9,7 @@
 | `worker` | the worker's entry point (`worker_main`) and the stop flag it polls |
 | `record` | `JobRecord`: one job's events folded in, journal and snapshot conversions |
 | `status` | `JobStatus` (the snapshot pages poll) and the job states |
+| `readout` | `Readout`: the one progress model (stage, epoch, batch, fraction) every view shows |
 | `journal` | `JobJournal`: job records on disk, adopted after a restart |
 
 Example:
@@ -24,6 +25,7 @@ import threading
 from cnnapp.jobs.executor import Executor
 from cnnapp.jobs.local import BUILTIN_KINDS, LocalExecutor
 from cnnapp.jobs.queue import FairQueue
+from cnnapp.jobs.readout import Readout, cut_curves, readout
 from cnnapp.jobs.status import DONE_STATES, MAX_BATCH_POINTS, JobStatus
 
 __all__ = [
@@ -34,7 +36,10 @@ __all__ = [
     "FairQueue",
     "JobStatus",
     "LocalExecutor",
+    "Readout",
+    "cut_curves",
     "get_executor",
+    "readout",
 ]
 
 _executor: Executor | None = None

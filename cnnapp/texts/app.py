@@ -52,10 +52,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{label}: en espera, puesto {position} de la cola",
     ),
     "sidebar.job_running": (
-        "{label}: epoch {epoch} of {epochs} ({percent} %)",
-        "{label}: época {epoch} de {epochs} ({percent} %)",
+        "{label}: epoch {epoch} of {epochs}, batch {batch} of {batches} ({percent} %)",
+        "{label}: época {epoch} de {epochs}, lote {batch} de {batches} ({percent} %)",
     ),
     "sidebar.job_starting": ("{label}: {phase}…", "{label}: {phase}…"),
+    "sidebar.job_finishing": ("{label}: finishing…", "{label}: terminando…"),
     "sidebar.job_done": ("{label}: {state}", "{label}: {state}"),
     "sidebar.open_train": ("See it on Train", "Verlo en Entrenar"),
     "state.queued": ("queued", "en cola"),

@@ -107,7 +107,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Época {epoch} de {epochs} · lote {batch} de {batches} · quedan unos {eta}",
     ),
     "train.eta_unknown": ("? s", "? s"),
-    "train.phase": ("{phase}… {message}", "{phase}… {message}"),
+    "progress.starting": ("{phase}… {message} ({seconds} s)", "{phase}… {message} ({seconds} s)"),
+    "progress.validating": (
+        "Finishing: validating the last epoch…",
+        "Terminando: validando la última época…",
+    ),
+    "progress.scoring": (
+        "Finishing: scoring on the training and test sets…",
+        "Terminando: evaluando en los conjuntos de entrenamiento y de test…",
+    ),
+    "progress.saving": ("Finishing: saving the run…", "Terminando: guardando la ejecución…"),
     "train.stopping": (
         "Stopping after the current batch; the partial run is kept.",
         "Deteniendo tras el lote actual; se guarda la ejecución parcial.",

@@ -11,21 +11,18 @@ import pandas as pd
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import charts
-from cnnapp.jobs import JobStatus
+from cnnapp.jobs import JobStatus, cut_curves, readout
 from cnnapp.training.scoring import RESULT_COLUMNS
-from ui import keys, nav, plot, resources
+from ui import keys, nav, plot, progress, resources
 from ui.plain import plain
 from ui.text import lang, t
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = progress.POLL_SECONDS
 
 
 def current_status() -> JobStatus | None:
     """The status of the session's job, or None when there is none (or it is not this session's)."""
-    job_id = st.session_state.get(keys.JOB)
-    if not job_id:
-        return None
-    return resources.executor().status(job_id, keys.owner())
+    return progress.snapshot(st.session_state.get(keys.JOB))
 
 
 def running_job() -> JobStatus | None:
@@ -69,35 +66,11 @@ def _live() -> None:
         st.rerun()  # the whole page: Start is enabled again, the sidebar updates
 
 
-def _eta(seconds: float | None) -> str:
-    if seconds is None:
-        return t("train.eta_unknown")
-    seconds = int(round(seconds))
-    minutes, seconds = divmod(seconds, 60)
-    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-
-
 def state_ui(status: JobStatus) -> None:
-    """A line (or a progress bar) saying where the job is."""
+    """A line (or a progress bar) saying where the job is: the same readout as the sidebar's."""
     state = status.state
-    if state == "queued":
-        st.info(t("train.queued", position=status.position or 1), icon=":material/schedule:")
-    elif state in ("running", "stopping"):
-        if status.epochs:
-            text = t(
-                "train.progress",
-                epoch=max(1, status.epoch),
-                epochs=status.epochs,
-                batch=status.batch,
-                batches=status.batches or "?",
-                eta=_eta(status.eta_s),
-            )
-            st.progress(min(1.0, status.progress or 0.0), text=text)
-        else:
-            phase = t(f"phase.{status.phase}") if status.phase else t("phase.starting")
-            st.progress(
-                0.0, text=t("train.phase", phase=phase, message=plain(status.message or ""))
-            )
+    if state in ("queued", "running", "stopping"):
+        progress.bar(readout(status))
         if state == "stopping":
             st.warning(t("train.stopping"), icon=":material/pause_circle:")
     elif state == "completed":
@@ -115,7 +88,8 @@ def state_ui(status: JobStatus) -> None:
 
 def curves_ui(status: JobStatus) -> None:
     """Loss and accuracy, train vs validation, batches included; early stopping marked."""
-    frame = charts.curves_frame(status.history, status.batch_points)
+    history, points = cut_curves(status.history, status.batch_points, readout(status))
+    frame = charts.curves_frame(history, points)
     if frame.empty:
         return
     marked = (status.early_stopping or {}).get("best_epoch")
