@@ -6,7 +6,7 @@ Run with `streamlit run app.py`. This file only sets the page up and hands over 
 
 import streamlit as st
 
-from ui import auth, keys, nav
+from ui import auth, keys, nav, workspace
 from ui.views.home import home
 
 
@@ -17,7 +17,10 @@ def main() -> None:
     pages = nav.navigation(home)
     nav.follow_deep_link()
     nav.entry_ran()
-    pages.run()
+    try:
+        pages.run()
+    finally:  # also on st.rerun/st.stop: what the page changed is kept for its owner
+        workspace.persist()
 
 
 main()

@@ -7,7 +7,7 @@ from cnnapp.config import Preprocessing
 from cnnapp.nets.keras_code import keras_code
 from cnnapp.nets.spec import NetworkError, spec_to_json, summarize
 from cnnapp.nets.table import layer_table
-from ui import keys, lang, nav, page, t
+from ui import keys, lang, nav, page, t, workspace
 from ui.dataset import build_shape
 from ui.plain import plain
 from ui.views import build
@@ -64,6 +64,7 @@ def main() -> None:
             return
         table_ui(summary)
         export_ui(spec, input_shape, num_classes)
+        workspace.share_ui()
         nav.link("train", t("build.go_train"))
 
 

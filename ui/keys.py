@@ -40,6 +40,10 @@ TRAIN_CONFIG = "train_config"  # TrainConfig.to_dict()
 RUN_LABEL = "run_label"  # the label of the next run
 JOB = "job_id"  # the job Train shows (this session's latest)
 JOB_DONE_SEEN = "job_done_seen"  # the job id whose end already triggered a full rerun
+WORKSPACE_OWNER = "workspace_owner"  # the owner whose saved workspace this session restored
+WORKSPACE_SAVED = "workspace_saved"  # the workspace as last saved (saved again only on change)
+SHARE_CODE = "share_code"  # a share link's code, as the URL brought it (read once)
+SHARE_PENDING = "share_pending"  # a share link's network, waiting for "Replace" or "Keep mine"
 JOB_SNAPSHOT = "job_snapshot"  # (job id, monotonic time, JobStatus): shared by views of one poll
 REPRO_JOBS = "reproduce_jobs"  # {recipe id: job id} of Reproduce's queued recipes
 CLASSIFY_RUN = "classify_run"  # the run picked on Classify
@@ -61,6 +65,7 @@ _URL_READ = "_url_read"  # the URL's job and language were read (once per sessio
 QUERY_SESSION = "session"
 QUERY_JOB = "job"
 QUERY_LANG = "lang"
+QUERY_NET = "net"  # a share link's code (ui.workspace)
 
 # Widget-key prefixes, so groups of widgets can be reset together
 TRAIN_WIDGETS = "w_train_"
@@ -123,6 +128,8 @@ def init_state(write_url: bool = True, person: dict | None = None) -> None:
             state[JOB] = job
     if not state.get(_URL_READ):
         state[_URL_READ] = True
+        if params.get(QUERY_NET):  # a share link: read now, before any page switch drops it
+            state[SHARE_CODE] = params.get(QUERY_NET)
         url_lang = params.get(QUERY_LANG, "")
         if url_lang in i18n.LANGUAGES:
             state[LANG] = url_lang

@@ -7,7 +7,7 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 from cnnapp import devices, i18n
 from cnnapp.devices import backend_name
 from cnnapp.jobs import readout
-from ui import auth, keys, nav, progress, resources
+from ui import auth, keys, nav, progress, resources, workspace
 from ui.text import t
 
 
@@ -25,9 +25,12 @@ def start(title_key: str, path: str | None = None) -> None:
     nav.ensure_navigation(path, first_run)  # a fresh server's first request: through app.py
     person = auth.signed_in_person()  # class mode: stops at the sign-in screen until signed in
     keys.init_state(write_url=False, person=person)
+    workspace.restore()  # the owner's network and settings, from the server (reload, device)
+    workspace.persist()  # what the last run's callbacks changed
     keys.sync_url()
     sidebar()
     st.title(t(title_key))
+    workspace.share_prompt()  # a ?net= link: asks before replacing the network being built
 
 
 def sidebar() -> None:

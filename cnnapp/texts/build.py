@@ -117,6 +117,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "build.custom": ("Custom (your own layers)", "Personalizada (tus capas)"),
     "build.preset_caption": ("Section {section}.", "Sección {section}."),
+    "share.button": ("Share link", "Enlace para compartir"),
+    "share.help": (
+        "A link that opens this network and its settings (dataset, preprocessing, training) "
+        "for whoever follows it, as TensorFlow Playground does. It carries no session, run or "
+        "file on the server.",
+        "Un enlace que abre esta red y su configuración (datos, preprocesado, entrenamiento) "
+        "para quien lo siga, como hace TensorFlow Playground. No lleva ninguna sesión, "
+        "ejecución ni archivo del servidor.",
+    ),
+    "share.caption": (
+        "Give the class this link: it opens this network and these settings.",
+        "Da este enlace a la clase: abre esta red y esta configuración.",
+    ),
+    "share.ask": (
+        "A shared link brings the network **{name}** ({layers} layers) and its settings. "
+        "Open it? It replaces the network you are building.",
+        "Un enlace compartido trae la red **{name}** ({layers} capas) y su configuración. "
+        "¿Abrirla? Sustituye la red que estás construyendo.",
+    ),
+    "share.replace": ("Open the shared network", "Abrir la red compartida"),
+    "share.keep": ("Keep mine", "Quedarme con la mía"),
+    "share.unnamed": ("custom network", "red personalizada"),
     "build.load_json": ("Load a network saved as JSON", "Cargar una red guardada en JSON"),
     "build.load_failed": (
         "{name} is not a network this app can use: {error}",
