@@ -10,6 +10,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from cnnapp.messages import CodedError, Message
+from cnnapp.texts import TEXTS
+
 OPTIMIZERS = ("sgd", "adam")
 # "ours": this project's protocol; "assignment": the assignment's (see TrainConfig.protocol)
 PROTOCOLS = ("ours", "assignment")
@@ -21,36 +24,46 @@ def _from_dict(cls, data: dict[str, Any] | None):
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise ValueError(
-            f"{cls.__name__} got unknown setting(s) {unknown}; expected some of {sorted(fields)}."
+        raise CodedError(
+            "config.unknown", owner=cls.__name__, unknown=str(unknown), allowed=str(sorted(fields))
         )
     kwargs = {}
     for name, value in data.items():
         default = getattr(cls(), name)
         if isinstance(default, bool):
             if not isinstance(value, bool):
-                raise ValueError(f"{cls.__name__}.{name} must be true or false, got {value!r}.")
+                raise CodedError("config.bool", owner=cls.__name__, name=name, value=repr(value))
         elif isinstance(default, int) and not isinstance(default, bool):
             if isinstance(value, bool) or not isinstance(value, int):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 else:
-                    raise ValueError(
-                        f"{cls.__name__}.{name} must be a whole number, got {value!r}."
+                    raise CodedError(
+                        "config.whole", owner=cls.__name__, name=name, value=repr(value)
                     )
         elif isinstance(default, float):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{cls.__name__}.{name} must be a number, got {value!r}.")
+                raise CodedError("config.number", owner=cls.__name__, name=name, value=repr(value))
             value = float(value)
         elif isinstance(default, str) and not isinstance(value, str):
-            raise ValueError(f"{cls.__name__}.{name} must be text, got {value!r}.")
+            raise CodedError("config.text", owner=cls.__name__, name=name, value=repr(value))
         kwargs[name] = value
     return cls(**kwargs)
 
 
 def _check_range(owner: str, name: str, value: float, low: float, high: float, hint: str) -> None:
+    """Refuses `value` outside [low, high]; the message ends with `hint` (worded from the
+    `msg.hint.<name>` text where there is one, so the interface can show it in Spanish)."""
     if not (low <= value <= high):
-        raise ValueError(f"{owner}.{name} must be between {low} and {high}, got {value!r}; {hint}.")
+        raise CodedError(
+            "config.range",
+            owner=owner,
+            name=name,
+            low=low,
+            high=high,
+            value=repr(value),
+            hint=Message(f"hint.{name}") if f"msg.hint.{name}" in TEXTS else hint,
+        )
 
 
 @dataclass(frozen=True)
@@ -77,14 +90,15 @@ class TrainConfig:
     def __post_init__(self) -> None:
         name = type(self).__name__
         if self.optimizer not in OPTIMIZERS:
-            raise ValueError(
-                f"{name}.optimizer must be one of {list(OPTIMIZERS)}, got {self.optimizer!r}."
+            raise CodedError(
+                "config.choice",
+                owner=name,
+                name="optimizer",
+                allowed=str(list(OPTIMIZERS)),
+                value=repr(self.optimizer),
             )
         if self.protocol not in PROTOCOLS:
-            raise ValueError(
-                f"{name}.protocol must be one of {list(PROTOCOLS)}, got {self.protocol!r}; "
-                "'ours' is the default, 'assignment' repeats the assignment's choices."
-            )
+            raise CodedError("config.protocol", owner=name, value=repr(self.protocol))
         _check_range(name, "learning_rate", self.learning_rate, 1e-7, 10.0, "0.01 is a good start")
         _check_range(name, "momentum", self.momentum, 0.0, 0.999, "use 0.9, or 0 for none")
         _check_range(name, "decay", self.decay, 0.0, 1.0, "use 1e-6 as the assignment, or 0")
@@ -136,20 +150,23 @@ class Preprocessing:
             or self.contrast_range
         )
 
-    def describe(self) -> str:
-        """A short label in the assignment's words, e.g. 'normalización + flip + zoom 0.2'."""
-        parts = ["normalisation"] if self.normalize else []
+    def describe(self, lang: str = "en") -> str:
+        """A short label in the assignment's words, e.g. 'normalisation + flip + zoom 0.2' (or
+        'normalización + volteo + zoom 0,2' in Spanish); 'none' when nothing is applied."""
+        from cnnapp.i18n import number, t
+
+        parts = [t("pre.part.normalize", lang)] if self.normalize else []
         if self.horizontal_flip:
-            parts.append("flip")
-        for label, value in [
+            parts.append(t("pre.part.flip", lang))
+        for name, value in [
             ("zoom", self.zoom_range),
             ("rotation", self.rotation_range),
             ("translation", self.translation_range),
             ("contrast", self.contrast_range),
         ]:
             if value:
-                parts.append(f"{label} {value:g}")
-        return " + ".join(parts) if parts else "none"
+                parts.append(f"{t(f'pre.part.{name}', lang)} {number(value, lang, 'g')}")
+        return " + ".join(parts) if parts else t("pre.part.none", lang)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

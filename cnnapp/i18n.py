@@ -6,10 +6,15 @@ Every visible string of the app goes through `t(key, lang, **values)`. Texts (in
 
 Example:
     >>> t("chart.summary.peaked", "es", split="validación", metric="accuracy", value=0.54, epoch=12)
-    'la accuracy de validación alcanzó su máximo, 0.54, en la época 12'
+    'la accuracy de validación alcanzó su máximo, 0,54, en la época 12'
+
+Numbers are written the language's way: `number(12500, "es", ",")` is "12.500" and
+`number(0.5, "es", ".2f")` "0,50"; `t` formats the numbers it fills in the same way.
 """
 
 from __future__ import annotations
+
+import numbers
 
 from cnnapp.texts import TEXTS
 
@@ -20,6 +25,44 @@ DEFAULT_LANGUAGE = "en"
 STRINGS: dict[str, dict[str, str]] = {
     lang: {key: pair[i] for key, pair in TEXTS.items()} for i, lang in enumerate(LANGUAGES)
 }
+
+
+# Spanish swaps the decimal point and the thousands separator: 12,500.5 -> 12.500,5
+_SEPARATORS = {"es": str.maketrans({",": ".", ".": ","})}
+
+
+def number(value: object, lang: str = DEFAULT_LANGUAGE, spec: str = "") -> str:
+    """`value` formatted with `spec` (as `format`), with the language's separators.
+
+    Args:
+        value: a number (anything else is formatted as is).
+        lang: "en" (12,500.5) or "es" (12.500,5).
+        spec: a format spec: "," for thousands, ".2f", ".1%", "" ...
+    """
+    text = format(value, spec)
+    table = _SEPARATORS.get(lang)
+    if table is None or not _is_number(value):
+        return text
+    return text.translate(table)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+class _Localized:
+    """A number that formats itself with a language's separators inside `str.format`."""
+
+    __slots__ = ("value", "lang")
+
+    def __init__(self, value: object, lang: str) -> None:
+        self.value, self.lang = value, lang
+
+    def __format__(self, spec: str) -> str:
+        return number(self.value, self.lang, spec)
+
+    def __str__(self) -> str:
+        return number(self.value, self.lang)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
@@ -40,6 +83,8 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
         return key
     if not values:
         return text
+    if lang in _SEPARATORS:
+        values = {k: _Localized(v, lang) if _is_number(v) else v for k, v in values.items()}
     try:
         return text.format(**values)
     except (KeyError, IndexError, ValueError):

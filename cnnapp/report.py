@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cnnapp.i18n import t
+from cnnapp.i18n import number, t
 from cnnapp.training.scoring import RESULT_COLUMNS
 
 # (key, kind): kind "text", "int", "seconds" or "metric" decides how a value is written
@@ -65,18 +65,20 @@ def _whole(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def describe_preprocessing(preprocessing: Mapping[str, Any] | None) -> str:
+def describe_preprocessing(preprocessing: Mapping[str, Any] | None, lang: str = "en") -> str:
     """'normalisation + flip + zoom 0.2', or 'none' (from a run's saved preprocessing dict)."""
     from cnnapp.config import Preprocessing
 
     try:
-        return Preprocessing.from_dict(dict(preprocessing or {})).describe()
+        return Preprocessing.from_dict(dict(preprocessing or {})).describe(lang)
     except ValueError:
         return "?"
 
 
-def run_row(run_id: str, config: Mapping[str, Any], metrics: Mapping[str, Any]) -> dict[str, Any]:
-    """One table row from a saved run's config and metrics.
+def run_row(
+    run_id: str, config: Mapping[str, Any], metrics: Mapping[str, Any], lang: str = "en"
+) -> dict[str, Any]:
+    """One table row from a saved run's config and metrics (its words in `lang`).
 
     Returns:
         A dict with a value for every key of `COLUMNS` (None where unknown) plus `run_id` and
@@ -94,8 +96,8 @@ def run_row(run_id: str, config: Mapping[str, Any], metrics: Mapping[str, Any]) 
         "created_at": config.get("created_at", ""),
         "label": config.get("label") or config.get("network_name") or run_id,
         "dataset": name,
-        "network": config.get("network_name") or "custom",
-        "preprocessing": describe_preprocessing(config.get("preprocessing")),
+        "network": config.get("network_name") or t("report.custom", lang),
+        "preprocessing": describe_preprocessing(config.get("preprocessing"), lang),
         "epochs": _whole(metrics.get("epochs_run")),
         "time_s": _number(metrics.get("wall_time_s")),
         "gap": None if train_acc is None or val_acc is None else train_acc - val_acc,
@@ -110,20 +112,21 @@ def headers(lang: str = "en") -> list[str]:
     return [t(f"report.col.{key}", lang) for key, _ in COLUMNS]
 
 
-def _cell(value: Any, kind: str) -> str:
+def _cell(value: Any, kind: str, lang: str = "en") -> str:
     if value is None:
         return ""
     if kind == "metric":
-        return f"{value:.4f}"
+        return number(value, lang, ".4f")
     if kind == "seconds":
-        return f"{value:.0f}"
+        return number(value, lang, ".0f")
     if kind == "int":
         return str(int(value))
     return str(value)
 
 
-def _cells(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    return [[_cell(row.get(key), kind) for key, kind in COLUMNS] for row in rows]
+def _cells(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> list[list[str]]:
+    """Cells as text for Markdown and LaTeX: numbers the language's way (0,5000 in Spanish)."""
+    return [[_cell(row.get(key), kind, lang) for key, kind in COLUMNS] for row in rows]
 
 
 def csv_cell(value: Any) -> Any:
@@ -138,6 +141,8 @@ def csv_cell(value: Any) -> Any:
 
 def to_csv(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
     """The table as CSV (RFC 4180: commas, CRLF line ends; header row first, full precision).
+
+    Numbers keep a decimal point in every language, so a spreadsheet reads them as numbers.
 
     Text that a spreadsheet would evaluate (`=HYPERLINK(...)`, `+1`, `@SUM(...)`) is written with
     a leading `'`, so it shows as text.
@@ -164,7 +169,7 @@ def to_markdown(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
         "| " + " | ".join(markdown_escape(h) for h in headers(lang)) + " |",
         "| " + " | ".join("---:" if n else "---" for n in numeric) + " |",
     ]
-    for cells in _cells(rows):
+    for cells in _cells(rows, lang):
         lines.append("| " + " | ".join(markdown_escape(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -189,7 +194,7 @@ def to_latex(
         " & ".join(latex_escape(h) for h in headers(lang)) + r" \\",
         r"\midrule",
     ]
-    for cells in _cells(rows):
+    for cells in _cells(rows, lang):
         lines.append(" & ".join(latex_escape(c) for c in cells) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}"]
     lines.append(rf"\caption{{{latex_escape(caption or t('report.caption', lang))}}}")

@@ -4,7 +4,8 @@ import streamlit as st
 
 from cnnapp import charts
 from cnnapp.config import TrainConfig
-from ui import keys, lang, page, plot, run_settings, t
+from cnnapp.messages import Message
+from ui import keys, lang, num, page, plot, run_settings, t
 from ui.dataset import is_loaded, load_ui
 from ui.images import enlarge
 from ui.plain import plain
@@ -17,11 +18,12 @@ def splits_ui(dataset) -> None:
     n_val = int(len(dataset.x_train) * fraction)
     cols = st.columns(4)
     cols[0].metric(t("data.classes"), dataset.num_classes)
-    cols[1].metric(t("data.train_images"), f"{len(dataset.x_train) - n_val:,}")
-    cols[2].metric(t("data.val_images", percent=round(100 * fraction)), f"{n_val:,}")
+    cols[1].metric(t("data.train_images"), num(len(dataset.x_train) - n_val, ","))
+    cols[2].metric(t("data.val_images", percent=round(100 * fraction)), num(n_val, ","))
     test = 0 if dataset.x_test is None else len(dataset.x_test)
-    cols[3].metric(t("data.test_images"), f"{test:,}")
-    st.caption(t("data.source", source=plain(dataset.source)))
+    cols[3].metric(t("data.test_images"), num(test, ","))
+    origin = Message.from_dict(dataset.source_words) or dataset.source
+    st.caption(t("data.source", source=plain(origin)))
     if dataset.skipped:
         st.warning(t("data.skipped", count=dataset.skipped))
     if dataset.empty_classes:
@@ -72,7 +74,7 @@ def augmentation_ui(dataset) -> None:
             with st.spinner(t("data.augmenting")):
                 variants = augment_examples(image, preprocessing, count=8, seed=int(index))
             st.image([enlarge(v, 2) for v in variants], caption=[""] * len(variants))
-            st.caption(t("data.augmented_caption", settings=preprocessing.describe()))
+            st.caption(t("data.augmented_caption", settings=preprocessing.describe(lang())))
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from cnnapp.config import Preprocessing
 from cnnapp.nets.keras_code import keras_code
 from cnnapp.nets.spec import NetworkError, spec_to_json, summarize
 from cnnapp.nets.table import layer_table
-from ui import keys, lang, nav, page, t, workspace
+from ui import keys, lang, nav, num, page, t, workspace
 from ui.dataset import build_shape
 from ui.plain import plain
 from ui.views import build
@@ -17,9 +17,9 @@ def table_ui(summary) -> None:
     """The layer table (as the assignment's tables 1, 6 and 8) and the parameter counts."""
     st.dataframe(pd.DataFrame(layer_table(summary, lang())), hide_index=True, key="w_build_table")
     cols = st.columns(3)
-    cols[0].metric(t("build.total_params"), f"{summary.total_params:,}")
-    cols[1].metric(t("build.trainable"), f"{summary.trainable_params:,}")
-    cols[2].metric(t("build.non_trainable"), f"{summary.non_trainable_params:,}")
+    cols[0].metric(t("build.total_params"), num(summary.total_params, ","))
+    cols[1].metric(t("build.trainable"), num(summary.trainable_params, ","))
+    cols[2].metric(t("build.non_trainable"), num(summary.non_trainable_params, ","))
 
 
 def export_ui(spec, input_shape, num_classes) -> None:

@@ -28,7 +28,7 @@ def network_ui() -> bool:
         t(
             "train.what",
             network=plain(name),
-            params=f"{summary.total_params:,}",
+            params=summary.total_params,
             dataset=dataset_label(ref["name"]),
             limit=t("train.limit", limit=limit) if limit else "",
         )

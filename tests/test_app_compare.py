@@ -107,12 +107,12 @@ def test_one_run_in_detail_and_spanish_headers(runs):
     assert runs_table(at).columns[0] == "Ejecución"
     pick(at, runs["mine"])
     captions = " ".join(c.value for c in at.caption)
-    assert "Mejor clase: circle (0.90); peor: square (0.50)" in captions
+    assert "Mejor clase: circle (0,90); peor: square (0,50)" in captions
     assert "Error más frecuente: square tomada por circle (3 veces)" in captions
     assert len(at.get("vega_lite_chart")) == 4  # loss and accuracy overlay, per class, confusion
     at.toggle(key="w_compare_mistakes").set_value(True).run()  # reloads the procedural dataset
     assert not at.exception
-    assert any("square → circle (0.80)" in str(i.proto) for i in at.get("image"))
+    assert any("square → circle (0,80)" in str(i.proto) for i in at.get("image"))
 
 
 def test_own_runs_can_be_deleted_the_command_lines_cannot(runs):

@@ -119,7 +119,9 @@ def test_no_import_cycles_in_cnnapp_or_ui():
 
 def test_the_layer_registry_imports_none_of_its_entries():
     graph = import_graph(_modules())
-    assert graph["cnnapp.nets.registry"] == set()
+    # Only leaf utilities (its error's wording); never a layer module of cnnapp.nets.
+    assert {m for m in graph["cnnapp.nets.registry"] if m.startswith("cnnapp.nets")} == set()
+    assert graph["cnnapp.nets.registry"] <= {"cnnapp.messages"}
     from cnnapp.nets.registry import LAYER_TYPES
 
     assert {"conv2d", "dense", "backbone"} <= set(LAYER_TYPES)  # entries registered themselves

@@ -118,3 +118,45 @@ def test_datasets_without_a_translation_fall_back_to_the_engines_text():
 def test_language_names():
     assert i18n.language_name("es") == "Español"
     assert i18n.language_name("en") == "English"
+
+
+def test_every_preset_has_its_description_in_both_languages():
+    from cnnapp.nets.presets import PRESETS
+
+    for preset_id, preset in PRESETS.items():
+        en, es = TEXTS[f"preset.{preset_id}"]
+        assert en == preset.description and es != en, preset_id
+        if " " in preset.section:  # "2 (table 1)": words to translate
+            assert TEXTS[f"preset.{preset_id}.section"][0] == preset.section, preset_id
+
+
+def test_numbers_follow_the_language():
+    assert i18n.number(12500, "es", ",") == "12.500" and i18n.number(12500, "en", ",") == "12,500"
+    assert i18n.number(0.5, "es", ".2f") == "0,50" and i18n.number(0.5, "en", ".2f") == "0.50"
+    assert i18n.number(True, "es") == "True"  # not a number to format
+    text = i18n.t("train.what", "es", network="BaseNet", params=23228, dataset="x", limit="")
+    assert "23.228 parámetros" in text
+
+
+def test_engine_messages_are_worded_in_the_interface_language():
+    from cnnapp.config import TrainConfig
+    from cnnapp.messages import Message, words
+    from cnnapp.nets.spec import NetworkError, summarize
+
+    try:
+        summarize([{"type": "flatten"}, {"type": "conv2d"}], (32, 32, 3), 10)
+    except NetworkError as error:
+        assert error.layer_index == 1
+        assert str(error).startswith("Layer 2 (Conv2D)")  # English for logs and the CLI
+        assert words(error, "es").startswith("Capa 2 (Conv2D)")
+    else:
+        raise AssertionError("an impossible network was accepted")
+    try:
+        TrainConfig(learning_rate=50.0)
+    except ValueError as error:
+        assert "0,01 es un buen comienzo" in words(error, "es")
+        assert "0.01 is a good start" in str(error)
+    message = Message("data.origin.procedural")
+    assert Message.from_dict(message.to_dict()) == message
+    assert words(message.to_dict(), "es").startswith("Generado")
+    assert words(Message("no.such.code"), "es") == "no.such.code"  # readable, never a crash

@@ -61,7 +61,10 @@ def test_markdown_table():
     assert lines[0].startswith("| Ejecución |")
     assert lines[1].count("---") == len(COLUMNS)
     assert "a \\| b" in lines[2]  # a pipe in a label does not break the table
-    assert "| 0.4184 |" in lines[2]
+    assert "| 0,4184 |" in lines[2]  # Spanish writes a decimal comma
+    assert "| 0.4184 |" in to_markdown([row(label="a")], lang="en").splitlines()[2]
+    spanish = run_row("r1", {**CONFIG, "label": "a"}, METRICS, lang="es")
+    assert "normalización + volteo" in to_markdown([spanish], lang="es")  # words in Spanish too
 
 
 def test_latex_table_escapes_and_aligns():

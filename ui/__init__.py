@@ -8,7 +8,9 @@ Shared by several pages (directly in `ui/`):
     nav           the pages in order, links between them, `st.navigation`
     page          what every page does first: session, sidebar, title
     resources     everything cached: executor, datasets, classifiers, GPU probe
-    text          `t(key)` and `lang()` in the session's language
+    text          `t(key)`, `lang()` and `num(value, spec)` in the session's language
+    progress      a job's progress in words and bars (sidebar and Train read one readout)
+    workspace     the work in progress kept per owner on the server, and share links
     plot          placing a chart from `cnnapp.charts`, with its SVG download
     dataset       the session's dataset: its name, loading it, its shape
     images        small images shown large (nearest neighbour), thumbnails
@@ -18,6 +20,6 @@ Used by one page each (in `ui/views/`, named after the page): home, data, build,
 compare, reproduce, classify.
 """
 
-from ui.text import lang, t
+from ui.text import lang, num, t
 
-__all__ = ["lang", "t"]
+__all__ = ["lang", "num", "t"]

@@ -28,7 +28,8 @@ def plain(text: object) -> str:
     """`text` escaped so that Streamlit's Markdown shows it literally, on one line.
 
     Args:
-        text: anything; it is turned into text with `str` (None becomes "None").
+        text: anything; it is turned into text with `str` (None becomes "None"). An engine
+            message or coded error (`cnnapp.messages`) is worded in the session's language.
 
     Returns:
         The text with Markdown, LaTeX, directive and autolink characters backslash-escaped and every run of
@@ -38,10 +39,17 @@ def plain(text: object) -> str:
         >>> plain("**bold** $x$")
         '\\\\*\\\\*bold\\\\*\\\\* \\\\$x\\\\$'
     """
-    text = " ".join(str(text).split())
+    text = " ".join(_words(text).split())
     text = _ALWAYS.sub(r"\\\1", text)
     text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
     return _LINE_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
+
+
+def _words(thing: object) -> str:
+    from cnnapp.messages import words
+    from ui.text import lang
+
+    return words(thing, lang())
 
 
 def plain_column(frame, *columns: str):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp.config import OPTIMIZERS, Preprocessing, TrainConfig
+from cnnapp.messages import words
 from ui import keys
-from ui.text import labeller, t
+from ui.text import labeller, lang, t
 
 
 def _pre(name: str) -> dict:
@@ -103,7 +104,7 @@ def train_config_ui() -> TrainConfig | str:
     try:
         return TrainConfig.from_dict(st.session_state[keys.TRAIN_CONFIG])
     except ValueError as error:
-        return str(error)
+        return words(error, lang())
 
 
 def load_settings(preprocessing: dict, train: dict) -> None:

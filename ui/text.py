@@ -26,3 +26,8 @@ def labeller(prefix: str, suffix: str = ""):
 def t(key: str, /, **values: object) -> str:
     """The interface text `key` in the session's language, with `values` filled in."""
     return i18n.t(key, lang(), **values)
+
+
+def num(value: object, spec: str = "") -> str:
+    """A number written the session's language's way: `num(12500, ",")` is "12.500" in Spanish."""
+    return i18n.number(value, lang(), spec)

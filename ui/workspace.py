@@ -93,7 +93,7 @@ def share_prompt() -> None:
             state[keys.SHARE_PENDING] = workspace.read_share_code(code)
         except ValueError as error:
             state[keys.SHARE_PENDING] = None
-            st.error(str(error), icon=":material/link_off:")
+            st.error(plain(error), icon=":material/link_off:")
     pending = state.get(keys.SHARE_PENDING)
     if not pending:
         return
@@ -117,7 +117,7 @@ def share_ui() -> None:
         try:
             url = share_url()
         except ValueError as error:
-            st.error(str(error))
+            st.error(plain(error))
             return
         st.caption(t("share.caption"))
         st.code(url, language=None, wrap_lines=True)

@@ -32,6 +32,8 @@ class Dataset:
         y_test: test labels like `y_train`, or `None`.
         class_names: one name per label index.
         source: where the images came from, in words (a file, a cache, a generator).
+        source_words: the same as a `cnnapp.messages.Message` dict, so the interface words it
+            in its language (None: show `source`).
         skipped: files that were not images or could not be decoded, and were left out.
         empty_classes: class folders without a single usable image (not in `class_names`).
     """
@@ -44,6 +46,7 @@ class Dataset:
     class_names: list[str]
     source: str
     skipped: int = 0
+    source_words: dict | None = None
     empty_classes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -32,6 +32,7 @@ from cnnapp.data.base import (
 )
 from cnnapp.data.decode import decode_many
 from cnnapp.data.filetree import fingerprint
+from cnnapp.messages import Message
 from cnnapp.settings import get_settings
 
 HOMEPAGE = "https://www.vision.caltech.edu/datasets/cub_200_2011/"
@@ -278,4 +279,15 @@ def load_birds(
         f"{len(meta['class_names'])} species from {path}"
         + (" (decoded earlier, from the cache)" if hit is not None else ""),
         skipped=int(meta["skipped"]),
+        source_words=Message(
+            "data.origin.birds",
+            {
+                "title": TITLES[name],
+                "n": n_train,
+                "n_test": n_test,
+                "species": len(meta["class_names"]),
+                "path": str(path),
+                "cached": Message("data.origin.cached") if hit is not None else "",
+            },
+        ).to_dict(),
     )

@@ -24,6 +24,7 @@ import numpy as np
 
 from cnnapp.data.base import DatasetUnavailableError, Progress
 from cnnapp.data.cifar_pickle import parse_batch, unpickle
+from cnnapp.messages import Message
 from cnnapp.settings import get_settings
 
 CIFAR100_25_NAMES = [
@@ -107,6 +108,7 @@ class CifarArrays:
     y_test: np.ndarray
     class_names: list[str]
     source: str
+    source_words: dict | None = None  # `source` as a cnnapp.messages.Message dict
 
 
 def parse_names(blob: bytes | None, spec: CifarSpec) -> list[str]:
@@ -182,6 +184,9 @@ def read_arrays(path: Path, spec: CifarSpec, progress: Progress | None = None) -
         y_test=y_test[keep_test],
         class_names=parse_names(files.get(spec.meta_member), spec),
         source=f"{spec.title} from {path}",
+        source_words=Message(
+            "data.origin.file", {"title": spec.title, "path": str(path)}
+        ).to_dict(),
     )
 
 
@@ -225,6 +230,7 @@ def _download_with_keras(spec: CifarSpec, progress: Progress | None) -> CifarArr
         y_test=y_test[keep_test],
         class_names=list(spec.names),
         source=f"{spec.title} downloaded by Keras from {spec.url}",
+        source_words=Message("data.origin.keras", {"title": spec.title, "url": spec.url}).to_dict(),
     )
 
 

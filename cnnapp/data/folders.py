@@ -27,6 +27,7 @@ from cnnapp.data import cache, filetree
 from cnnapp.data.base import Dataset, Progress, balanced_indices, cap_for_test
 from cnnapp.data.decode import decode_many, is_image_name
 from cnnapp.data.filetree import Entry, FileTree, check_pixels
+from cnnapp.messages import Message
 
 _ORDER_SEED = 0
 MAX_NAMES_SHOWN = 10  # class folders named in an error message
@@ -246,6 +247,20 @@ def _describe(path: Path, test_path: Path | None, arrays: dict, meta: dict, cach
     return text + (" (decoded earlier, from the cache)" if cached else "")
 
 
+def _words(path: Path, test_path: Path | None, arrays: dict, meta: dict, cached: bool) -> dict:
+    """`_describe` as a message the interface words in its language."""
+    n_test = 0 if arrays.get("x_test") is None else len(arrays["x_test"])
+    values = {
+        "n": len(arrays["x_train"]),
+        "classes": len(meta["class_names"]),
+        "path": str(path),
+        "n_test": n_test,
+        "test_path": str(test_path or path),
+        "cached": Message("data.origin.cached") if cached else "",
+    }
+    return Message("data.origin.folder_test" if n_test else "data.origin.folder", values).to_dict()
+
+
 def load_folder(
     path: str | Path,
     test_path: str | Path | None = None,
@@ -293,6 +308,7 @@ def load_folder(
         y_test=arrays.get("y_test"),
         class_names=list(meta["class_names"]),
         source=_describe(Path(path), test_p, arrays, meta, cached=hit is not None),
+        source_words=_words(Path(path), test_p, arrays, meta, cached=hit is not None),
         skipped=int(meta["skipped"]),
         empty_classes=list(meta["empty_classes"]),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cnnapp.data.base import Dataset, Progress, balanced_indices, cap_for_test, resize_images
+from cnnapp.messages import Message
 
 DATASET_CHOICES = [
     {
@@ -155,6 +156,7 @@ def _load_procedural(ref: dict[str, Any]) -> Dataset:
         y_test=y_test,
         class_names=list(CLASS_NAMES),
         source="Generated on the fly: coloured shapes and patterns (procedural, fixed seed)",
+        source_words=Message("data.origin.procedural").to_dict(),
     )
     return _limited(dataset, ref["limit"], ref["image_size"])
 
@@ -171,6 +173,7 @@ def _load_cifar(ref: dict[str, Any], progress: Progress | None) -> Dataset:
         y_test=arrays.y_test,
         class_names=arrays.class_names,
         source=arrays.source,
+        source_words=arrays.source_words,
     )
     return _limited(dataset, ref["limit"], ref["image_size"])
 

@@ -32,7 +32,7 @@ POLL_S = 0.2  # how often the parent checks the child and the clock
 MAX_MESSAGE_BYTES = 100_000  # a longer message from the child is refused
 _SLOTS = threading.BoundedSemaphore(MAX_PROCESSES)
 _FIELDS = ("x_train", "y_train", "x_test", "y_test")
-_META = ("name", "class_names", "source", "skipped", "empty_classes")
+_META = ("name", "class_names", "source", "skipped", "empty_classes", "source_words")
 
 
 # The child ---------------------------------------------------------------------------------------
@@ -56,6 +56,7 @@ def _child(ref: dict[str, Any], out: str, conn) -> None:
             "source": dataset.source,
             "skipped": int(dataset.skipped),
             "empty_classes": list(dataset.empty_classes),
+            "source_words": dataset.source_words,
         }
         if not cache.save(Path(out), {f: getattr(dataset, f) for f in _FIELDS}, meta):
             raise OSError(f"could not write the decoded images to {out}; is the disk full?")
@@ -84,7 +85,7 @@ def _read(out: Path) -> Dataset:
     if found is None:
         raise OSError(f"the decoded images in {out} could not be read back; try again.")
     arrays, meta = found
-    return Dataset(**{f: arrays.get(f) for f in _FIELDS}, **{k: meta[k] for k in _META})
+    return Dataset(**{f: arrays.get(f) for f in _FIELDS}, **{k: meta.get(k) for k in _META})
 
 
 def _raise(message: tuple) -> None:

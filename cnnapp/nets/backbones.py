@@ -24,6 +24,7 @@ below, checked against `count_params()` by the tests).
 
 from __future__ import annotations
 
+from cnnapp.messages import Message
 from cnnapp.nets.backbone_catalog import (
     BACKBONES,
     NAMES,
@@ -37,22 +38,19 @@ from cnnapp.nets.registry import Field, LayerSpecError, LayerType, register
 
 def _infer(spec: dict, shape: tuple, where: str) -> tuple[tuple, int, int]:
     info = BACKBONES[spec["name"]]
-    where = where[0].upper() + where[1:]
+    where = Message("where.Layer", where.values) if isinstance(where, Message) else where
     if shape[2] != 3:
-        raise LayerSpecError(
-            f"{where}: {info.label} was trained on RGB photos and needs 3 channels, but it "
-            f"receives {shape[2]}. Use a dataset of colour images."
-        )
+        raise LayerSpecError("net.backbone_rgb", where=where, label=info.label, channels=shape[2])
     blocks = spec["trainable_blocks"]
     if blocks is not None and not spec["trainable"]:
-        raise LayerSpecError(
-            f"{where}: trainable_blocks={blocks} only applies to a trainable backbone, but "
-            "trainable is false. Set trainable to true, or trainable_blocks to None."
-        )
+        raise LayerSpecError("net.blocks_frozen", where=where, blocks=blocks)
     if blocks is not None and blocks > len(info.block_params):
         raise LayerSpecError(
-            f"{where}: {info.label} has {len(info.block_params)} blocks, so trainable_blocks "
-            f"must be at most {len(info.block_params)}, got {blocks}."
+            "net.blocks_max",
+            where=where,
+            label=info.label,
+            count=len(info.block_params),
+            blocks=blocks,
         )
     trainable = trainable_params(spec)
     return (info.features,), trainable, info.total_params - trainable

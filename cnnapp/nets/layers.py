@@ -6,13 +6,17 @@ imports it.
 
 from __future__ import annotations
 
+from cnnapp.messages import Message
 from cnnapp.nets.registry import Field, LayerSpecError, LayerType, pair, register
 
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh", "elu", "selu", "gelu", "swish", "softmax")
 PADDINGS = ("valid", "same")
 
 
-def _where(where: str) -> str:
+def _where(where) -> Message | str:
+    """ "Layer 3 (Conv2D)" to start a sentence (`where` is "layer 3 (Conv2D)")."""
+    if isinstance(where, Message):
+        return Message("where.Layer", where.values)
     return where[0].upper() + where[1:]
 
 
@@ -31,9 +35,11 @@ def _spatial(spec: dict, shape: tuple, where: str, window_key: str, what: str) -
     padding = spec["padding"]
     if padding == "valid" and (h < kh or w < kw):
         raise LayerSpecError(
-            f"{_where(where)}: {what} {kh}×{kw} needs at least {kh}×{kw} input, but it receives "
-            f"{h}×{w}. Remove a pooling layer before it, use a smaller {window_key}, "
-            f"or set padding='same'."
+            "net.window_conv" if what == "Conv2D" else "net.window_pool",
+            where=_where(where),
+            window=f"{kh}×{kw}",
+            got=f"{h}×{w}",
+            name=window_key,
         )
     return _window_output(h, kh, sh, padding), _window_output(w, kw, sw, padding)
 
@@ -52,11 +58,7 @@ def _infer_pool(spec: dict, shape: tuple, where: str) -> tuple[tuple, int, int]:
 
 def _infer_dense(spec: dict, shape: tuple, where: str) -> tuple[tuple, int, int]:
     if len(shape) != 1:
-        raise LayerSpecError(
-            f"{_where(where)}: Dense needs a flat vector, but it receives an image-shaped "
-            f"{'×'.join(map(str, shape))} tensor. Add a Flatten or GlobalAveragePooling2D layer "
-            f"before it."
-        )
+        raise LayerSpecError("net.dense_flat", where=_where(where), shape="×".join(map(str, shape)))
     return (spec["units"],), shape[0] * spec["units"] + spec["units"], 0
 
 

@@ -17,9 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnnapp.messages import CodedError
 
-class LayerSpecError(ValueError):
-    """A layer's spec or the shape it receives is not acceptable. The message says how to fix it."""
+
+class LayerSpecError(CodedError):
+    """A layer's spec or the shape it receives is not acceptable. The message says how to fix it
+    (a `msg.net.*` code and its values; plain English text works too)."""
 
 
 @dataclass(frozen=True)

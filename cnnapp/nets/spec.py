@@ -18,18 +18,28 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnnapp.messages import CodedError, Message
 from cnnapp.nets.registry import LAYER_TYPES, LayerSpecError, pair, size_text
 
 MAX_PARAMS = 150_000_000  # ~600 MB of float32 weights: more would not train on a laptop
 MAX_ACTIVATIONS = 50_000_000  # values one image produces in one layer
 
 
-class NetworkError(ValueError):
-    """An impossible network. `layer_index` is the 0-based spec position at fault, or None."""
+class NetworkError(CodedError):
+    """An impossible network. `layer_index` is the 0-based spec position at fault, or None.
 
-    def __init__(self, message: str, layer_index: int | None = None):
-        super().__init__(message)
+    Its message has a code and values (`msg.net.*` texts), so the interface words it in its own
+    language: `cnnapp.messages.words(error, "es")`.
+    """
+
+    def __init__(self, code: str, layer_index: int | None = None, /, **values: Any):
+        super().__init__(code, **values)
         self.layer_index = layer_index
+
+    @classmethod
+    def at(cls, error: CodedError, layer_index: int | None) -> NetworkError:
+        """The same message, located at `layer_index`."""
+        return cls(error.message.code, layer_index, **error.message.values)
 
 
 @dataclass
@@ -48,32 +58,34 @@ class NetworkSummary:
         return self.trainable_params + self.non_trainable_params
 
 
-def _where(index: int, type_key: str) -> str:
+def _where(index: int, type_key: str) -> Message:
     label = LAYER_TYPES[type_key].label if type_key in LAYER_TYPES else type_key
-    return f"layer {index + 1} ({label})"
+    return Message("where.layer", {"n": index + 1, "label": label})
 
 
 def _check_number(value: Any, f, where: str, integer: bool) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise NetworkError(f"{where}: {f.name} must be a number, got {value!r}.")
+        raise NetworkError("net.number", where=where, name=f.name, value=repr(value))
     if integer:
         if isinstance(value, float) and not value.is_integer():
-            raise NetworkError(f"{where}: {f.name} must be a whole number, got {value!r}.")
+            raise NetworkError("net.whole", where=where, name=f.name, value=repr(value))
         value = int(value)
     if f.name == "rate":
         if not (0.0 <= value < 1.0):
-            raise NetworkError(
-                f"{where}: dropout rate must be in [0, 1) (a fraction of values dropped), got "
-                f"{value!r}. Use 0.25 or 0.5, as the assignment does."
-            )
+            raise NetworkError("net.rate", where=where, value=repr(value))
         return float(value)
     if f.minimum is not None and value < f.minimum:
         raise NetworkError(
-            f"{where}: {f.name} must be at least {f.minimum:g}, got {value!r}"
-            + (". A Conv2D needs at least 1 filter (32 is common)." if f.name == "filters" else ".")
+            "net.at_least_filters" if f.name == "filters" else "net.at_least",
+            where=where,
+            name=f.name,
+            minimum=f.minimum,
+            value=repr(value),
         )
     if f.maximum is not None and value > f.maximum:
-        raise NetworkError(f"{where}: {f.name} must be at most {f.maximum:g}, got {value!r}.")
+        raise NetworkError(
+            "net.at_most", where=where, name=f.name, maximum=f.maximum, value=repr(value)
+        )
     return value
 
 
@@ -85,21 +97,21 @@ def _check_field(value: Any, f, where: str) -> Any:
     if f.kind == "bool":
         if isinstance(value, bool):
             return value
-        raise NetworkError(f"{where}: {f.name} must be true or false, got {value!r}.")
+        raise NetworkError("net.bool", where=where, name=f.name, value=repr(value))
     if f.kind.startswith("optional_") and value is None:
         return None
     if f.kind in ("choice", "optional_choice"):
         if isinstance(value, str) and value.lower() in f.choices:
             return value.lower()
         allowed = list(f.choices) + ([None] if f.kind == "optional_choice" else [])
-        raise NetworkError(f"{where}: {f.name} must be one of {allowed}, got {value!r}.")
+        raise NetworkError(
+            "net.choice", where=where, name=f.name, allowed=str(allowed), value=repr(value)
+        )
     if f.kind == "optional_int":
         return _check_number(value, f, where, integer=True)
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
-            raise NetworkError(
-                f"{where}: {f.name} must be one number or a pair [height, width], got {value!r}."
-            )
+            raise NetworkError("net.pair", where=where, name=f.name, value=repr(value))
         h, w = (_check_number(v, f, where, integer=True) for v in value)
         return h if h == w else [h, w]
     return _check_number(value, f, where, integer=True)
@@ -118,23 +130,20 @@ def normalize_spec(spec: Any) -> list[dict[str, Any]]:
         NetworkError: naming the layer, what it got and what is expected.
     """
     if not isinstance(spec, (list, tuple)):
-        raise NetworkError(
-            f"A network is a list of layers, got {type(spec).__name__}. "
-            'Write it as [{"type": "conv2d", "filters": 32}, ...].'
-        )
+        raise NetworkError("net.not_list", got=type(spec).__name__)
     normalized = []
     for index, layer in enumerate(spec):
         if not isinstance(layer, dict):
-            raise NetworkError(
-                f"layer {index + 1} must be a dict with a 'type', got {layer!r}.", index
-            )
+            raise NetworkError("net.not_dict", index, n=index + 1, value=repr(layer)[:80])
         type_key = layer.get("type")
         key = type_key.lower().replace("_", "") if isinstance(type_key, str) else None
         if key not in LAYER_TYPES:
             raise NetworkError(
-                f"layer {index + 1} has unknown type {type_key!r}; expected one of "
-                f"{sorted(LAYER_TYPES)}.",
+                "net.unknown_type",
                 index,
+                n=index + 1,
+                value=repr(type_key),
+                allowed=str(sorted(LAYER_TYPES)),
             )
         layer_type = LAYER_TYPES[key]
         where = _where(index, key)
@@ -142,9 +151,12 @@ def normalize_spec(spec: Any) -> list[dict[str, Any]]:
         unknown = sorted(set(layer) - allowed - {"type"})
         if unknown:
             raise NetworkError(
-                f"{where} has unknown setting(s) {unknown}; {layer_type.label} takes "
-                f"{sorted(allowed) or 'no settings'}.",
+                "net.unknown_settings" if allowed else "net.unknown_settings_none",
                 index,
+                where=where,
+                unknown=str(unknown),
+                label=layer_type.label,
+                allowed=str(sorted(allowed)),
             )
         try:
             values = {
@@ -152,7 +164,7 @@ def normalize_spec(spec: Any) -> list[dict[str, Any]]:
                 for f in layer_type.fields
             }
         except NetworkError as error:
-            raise NetworkError(str(error), index) from None
+            raise NetworkError.at(error, index) from None
         normalized.append({"type": key, **values})
     return normalized
 
@@ -228,17 +240,11 @@ def _check_input(input_shape: Any, num_classes: Any) -> tuple[tuple, int]:
     try:
         shape = tuple(int(n) for n in input_shape)
     except (TypeError, ValueError):
-        raise NetworkError(
-            f"input_shape must be (height, width, channels), got {input_shape!r}."
-        ) from None
+        raise NetworkError("net.input_shape", value=repr(input_shape)) from None
     if len(shape) != 3 or min(shape) < 1:
-        raise NetworkError(
-            f"input_shape must be three positive numbers (height, width, channels), got {shape}."
-        )
+        raise NetworkError("net.input_shape", value=repr(shape))
     if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-        raise NetworkError(
-            f"num_classes must be a whole number of at least 2, got {num_classes!r}."
-        )
+        raise NetworkError("net.num_classes", value=repr(num_classes))
     return shape, num_classes
 
 
@@ -263,50 +269,38 @@ def summarize(spec: Any, input_shape: Any, num_classes: int) -> NetworkSummary:
         layer_type = LAYER_TYPES[layer["type"]]
         where = _where(index, layer["type"])
         if layer_type.extra.get("first_only") and index != 0:
-            raise NetworkError(
-                f"{where} must be the first layer: it takes the images themselves. Move it to "
-                f"the top of the network.",
-                index,
-            )
+            raise NetworkError("net.first_only", index, where=Message("where.Layer", where.values))
         if layer_type.spatial_only and len(shape) != 3:
             raise NetworkError(
-                f"{where} needs an image-shaped input (height, width, channels), but it receives "
-                f"a flat vector of {shape[0]} values (after Flatten or global pooling). Move it "
-                f"before the Flatten layer.",
-                index,
+                "net.spatial_only", index, where=Message("where.Layer", where.values), n=shape[0]
             )
         try:
             out, n_trainable, n_frozen = layer_type.infer(layer, shape, where)
         except LayerSpecError as error:
-            raise NetworkError(str(error), index) from None
+            raise NetworkError.at(error, index) from None
         values = 1
         for n in out:
             values *= n
         if min(out) < 1 or values > MAX_ACTIVATIONS:
             raise NetworkError(
-                f"{where} would output {'×'.join(map(str, out))} values per image; use fewer "
-                f"filters or units, or add pooling.",
+                "net.too_many_values",
                 index,
+                where=Message("where.Layer", where.values),
+                shape="×".join(map(str, out)),
             )
         rows.extend(_rows_for(layer, index, shape, out, n_trainable + n_frozen))
         shapes.append((shape, out))
         trainable, frozen, shape = trainable + n_trainable, frozen + n_frozen, out
     if len(shape) != 1:
         raise NetworkError(
-            f"The network ends with an image-shaped {'×'.join(map(str, shape))} tensor, but the "
-            f"output layer needs a flat vector. Add a Flatten or GlobalAveragePooling2D layer at "
-            f"the end.",
-            len(layers) - 1 if layers else None,
+            "net.ends_image", len(layers) - 1 if layers else None, shape="×".join(map(str, shape))
         )
     out_params = shape[0] * num_classes + num_classes
     rows.append(_row("Linear", shape, (num_classes,), None, params=out_params))
     rows.append(_row("Softmax", (num_classes,), (num_classes,), None))
     trainable += out_params
     if trainable + frozen > MAX_PARAMS:
-        raise NetworkError(
-            f"This network would have {trainable + frozen:,} parameters (over {MAX_PARAMS:,}): too "
-            f"big to train here. Add pooling before Flatten or use fewer units."
-        )
+        raise NetworkError("net.too_many_params", params=trainable + frozen, maximum=MAX_PARAMS)
     number = 0
     for row in rows:  # numbered as in the assignment's tables: Flatten and Softmax unnumbered
         if row["type"] in ("Flatten", "Softmax"):
@@ -331,9 +325,7 @@ def spec_from_json(text: str | bytes) -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise NetworkError(
-            f"This file is not valid JSON ({error}); expected a list of layers."
-        ) from None
+        raise NetworkError("net.bad_json", error=str(error)) from None
     if isinstance(data, dict) and "layers" in data:
         data = data["layers"]
     return normalize_spec(data)

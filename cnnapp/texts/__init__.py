@@ -9,11 +9,26 @@ from cnnapp.texts import (
     classroom,
     data,
     lecturer,
+    messages,
+    presets,
     results,
     train,
 )
 
-_PARTS = (app, auth, classroom, lecturer, data, build, train, results, classify, charts)
+_PARTS = (
+    app,
+    auth,
+    classroom,
+    lecturer,
+    data,
+    build,
+    train,
+    results,
+    classify,
+    charts,
+    messages,
+    presets,
+)
 
 TEXTS: dict[str, tuple[str, str]] = {}
 for _part in _PARTS:

@@ -20,6 +20,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.col.val_accuracy": ("Val. acc.", "Acc. val."),
     "report.col.test_accuracy": ("Test acc.", "Acc. test"),
     "report.col.gap": ("Train − val. acc.", "Acc. train − val."),
+    "report.custom": ("custom", "personalizada"),
+    "pre.part.normalize": ("normalisation", "normalización"),
+    "pre.part.flip": ("flip", "volteo"),
+    "pre.part.zoom": ("zoom", "zoom"),
+    "pre.part.rotation": ("rotation", "rotación"),
+    "pre.part.translation": ("translation", "traslación"),
+    "pre.part.contrast": ("contrast", "contraste"),
+    "pre.part.none": ("none", "ninguno"),
     "report.caption": (
         "Loss and accuracy of each run on each set.",
         "Valores de loss y accuracy de cada ejecución en cada conjunto.",
@@ -87,6 +95,50 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Cada fila de una tabla es una receta: la red, el preprocesado y los ajustes de la práctica. Ejecuta una tabla y nuestras cifras aparecen junto a las de la práctica según termina cada trabajo; las filas con la misma red parten de los mismos pesos.",
     ),
     "repro.table": ("Table", "Tabla"),
+    "repro.title.2": (
+        "Table 2: BaseNet",
+        "Tabla 2: BaseNet",
+    ),
+    "repro.title.3": (
+        "Table 3: BaseNet with normalisation",
+        "Tabla 3: BaseNet con normalización",
+    ),
+    "repro.title.4": (
+        "Table 4: data augmentation on BaseNet (with normalisation)",
+        "Tabla 4: aumento de datos en BaseNet (con normalización)",
+    ),
+    "repro.title.5": (
+        "Table 5: BaseNet overall table",
+        "Tabla 5: tabla general de BaseNet",
+    ),
+    "repro.title.mired": (
+        "Table of section 3.3: MiRed V1-V5 (with normalisation)",
+        "Tabla de la sección 3.3: MiRed V1-V5 (con normalización)",
+    ),
+    "repro.title.7": (
+        "Table 7: MiRed + BatchNormalization (with normalisation)",
+        "Tabla 7: MiRed + BatchNormalization (con normalización)",
+    ),
+    "repro.title.9": (
+        "Table 9: Early Stopping on MiRed+BatchNormalization V3 (40 epochs, patience 4)",
+        "Tabla 9: Early Stopping en MiRed+BatchNormalization V3 (40 épocas, paciencia 4)",
+    ),
+    "repro.title.10": (
+        "Table 10: results with ResNet50 as a feature extractor",
+        "Tabla 10: Resultados utilizando ResNet50 como extractor de características",
+    ),
+    "repro.title.11": (
+        "Table 11: comparison of models using ResNet as an extractor (Early Stopping: 40 epochs, patience 4)",
+        "Tabla 11: Tabla comparativa modelos usando ResNet como extractor (Early Stopping: 40 épocas, paciencia 4)",
+    ),
+    "repro.title.12": (
+        "Table 12: results of the V1 changes fine-tuning ResNet",
+        "Tabla 12: Resultados V1 modificaciones realizando ajuste fino a ResNet",
+    ),
+    "repro.title.13": (
+        "Table 13: results of the V2 changes fine-tuning ResNet",
+        "Tabla 13: Resultados V2 modificaciones realizando ajuste fino a ResNet",
+    ),
     "repro.section": (
         "Section {section} of the assignment · rows: {rows}",
         "Sección {section} de la práctica · filas: {rows}",

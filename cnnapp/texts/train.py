@@ -62,8 +62,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "train.fix_in_build": ("Fix it on Build", "Corrígela en Construir"),
     "train.what": (
-        "**{network}** ({params} parameters) on **{dataset}**{limit}",
-        "**{network}** ({params} parámetros) con **{dataset}**{limit}",
+        "**{network}** ({params:,} parameters) on **{dataset}**{limit}",
+        "**{network}** ({params:,} parámetros) con **{dataset}**{limit}",
     ),
     "train.limit": (
         ", at most {limit} training images",

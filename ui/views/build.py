@@ -13,6 +13,7 @@ from cnnapp.data.uploads import UploadTooLargeError, check_size
 from cnnapp.nets.presets import PRESETS, get_preset
 from cnnapp.nets.registry import LAYER_TYPES, Field, pair
 from cnnapp.nets.spec import NetworkError, spec_from_json
+from cnnapp.texts import TEXTS
 from ui import keys
 from ui.plain import plain
 from ui.text import t
@@ -48,10 +49,19 @@ def preset_ui() -> None:
     preset = st.session_state[keys.PRESET]
     if preset in PRESETS:
         st.caption(
-            t("build.preset_caption", section=PRESETS[preset].section)
+            t("build.preset_caption", section=preset_text(preset, "section"))
             + " "
-            + PRESETS[preset].description
+            + preset_text(preset)
         )
+
+
+def preset_text(preset_id: str, part: str = "description") -> str:
+    """A preset's description (or `part="section"`) in the session's language; a preset the
+    engine adds without a translation yet shows the engine's English text."""
+    key = f"preset.{preset_id}" + (".section" if part == "section" else "")
+    if key in TEXTS:
+        return t(key)
+    return str(getattr(PRESETS[preset_id], part))
 
 
 def _preset_chosen(widget: str) -> None:

@@ -15,7 +15,7 @@ from cnnapp.nets.backbone_catalog import BACKBONES
 from ui import keys, resources
 from ui.images import enlarge
 from ui.plain import plain
-from ui.text import t
+from ui.text import num, t
 
 IMAGENET_PREFIX = "imagenet:"  # choices "imagenet:mobilenet_v2", "imagenet:resnet50"
 RUN_WIDGET = "w_classify_run"  # the model select (seeded from `keys.CLASSIFY_RUN`)
@@ -52,7 +52,7 @@ def model_choice_ui(runs) -> Choice:
 
 def _title(run) -> str:
     accuracy = run.metrics.get("test_accuracy")
-    score = "" if accuracy is None else f" · test {accuracy:.2f}"
+    score = "" if accuracy is None else f" · test {num(accuracy, '.2f')}"
     when = run.created_at[5:16].replace("T", " ")
     return f"{run.label or run.config.get('network_name') or run.run_id} · {when}{score}"
 

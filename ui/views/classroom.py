@@ -13,7 +13,7 @@ from cnnapp.jobs import DONE_STATES
 from cnnapp.runs import RunInfo
 from ui import keys, resources
 from ui.plain import plain
-from ui.text import t
+from ui.text import lang, t
 
 
 def _name(people: dict, owner: str | None) -> str:
@@ -65,7 +65,7 @@ def runs_ui(people: dict, person: dict) -> None:
         st.info(t("class.no_runs"))
         return
     published = Publications().all()
-    rows = [report.run_row(run.run_id, run.config, run.metrics) for run in runs]
+    rows = [report.run_row(run.run_id, run.config, run.metrics, lang()) for run in runs]
     frame = pd.DataFrame(
         [
             {

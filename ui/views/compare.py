@@ -13,7 +13,7 @@ from ui import keys, nav, plot, resources, run_settings
 from ui.dataset import load_ui
 from ui.images import enlarge
 from ui.plain import plain, plain_column
-from ui.text import lang, t
+from ui.text import lang, num, t
 
 
 def run_title(run: RunInfo) -> str:
@@ -24,7 +24,7 @@ def run_title(run: RunInfo) -> str:
 
 
 def rows_of(runs: list[RunInfo]) -> list[dict]:
-    return [report.run_row(run.run_id, run.config, run.metrics) for run in runs]
+    return [report.run_row(run.run_id, run.config, run.metrics, lang()) for run in runs]
 
 
 def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
@@ -258,11 +258,11 @@ def delete_error_ui() -> None:
 
 def metrics_ui(run: RunInfo) -> None:
     """The run's own results row and what it was trained with."""
-    row = report.run_row(run.run_id, run.config, run.metrics)
+    row = report.run_row(run.run_id, run.config, run.metrics, lang())
     cols = st.columns(5)
     for col, key in zip(cols, RESULT_COLUMNS, strict=True):
         value = row[key]
-        col.metric(t(f"report.col.{key}"), "—" if value is None else f"{value:.4f}")
+        col.metric(t(f"report.col.{key}"), "—" if value is None else num(value, ".4f"))
     train = run.config.get("train") or {}
     st.caption(
         t(

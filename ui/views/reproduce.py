@@ -11,8 +11,10 @@ import pandas as pd
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import charts
+from cnnapp.messages import words
 from cnnapp.nets.presets import PRESETS
 from cnnapp.recipes import TABLES, Recipe, Table
+from cnnapp.texts import TEXTS
 from cnnapp.training.scoring import RESULT_COLUMNS
 from ui import keys, plot, resources
 from ui.submit import submit
@@ -21,11 +23,19 @@ from ui.text import lang, t
 PROCEDURAL = {"name": "procedural"}
 
 
+def _table_name(table_id: str) -> str:
+    """ "Table 2: BaseNet" in English, the assignment's own "Tabla 2: BaseNet" in Spanish."""
+    key = f"repro.title.{table_id}"
+    if key in TEXTS:
+        return t(key)
+    return f"{TABLES[table_id].title} — {TABLES[table_id].caption}"
+
+
 def table_choice_ui() -> Table:
     table_id = st.selectbox(
         t("repro.table"),
         list(TABLES),
-        format_func=lambda i: f"{TABLES[i].title} — {TABLES[i].caption}",
+        format_func=_table_name,
         key="w_repro_table",
     )
     return TABLES[table_id]
@@ -66,7 +76,7 @@ def _describe(recipe: Recipe) -> dict:
     return {
         t("repro.col.row"): recipe.label,
         t("repro.col.network"): PRESETS[recipe.preset].name,
-        t("repro.col.preprocessing"): recipe.preprocessing.describe(),
+        t("repro.col.preprocessing"): recipe.preprocessing.describe(lang()),
         t("repro.col.epochs"): t("repro.early", epochs=train.epochs, patience=train.patience)
         if train.early_stopping
         else train.epochs,
@@ -106,7 +116,7 @@ def submit_table(table: Table, scale: dict) -> str | None:
         for recipe in table.recipes:  # a student's jobs must fit the class limits
             jobs[recipe.id] = submit(recipe.job_spec(owner=owner, **scale))
     except (ValueError, RuntimeError) as error:
-        return str(error)
+        return words(error, lang())
     return None
 
 
