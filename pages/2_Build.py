@@ -49,7 +49,7 @@ def main() -> None:
     editor, table = st.columns([1, 1], gap="large")
     with editor:
         st.subheader(t("build.layers"))
-        slots = build.layers_ui()
+        slots = build.layers_ui(num_classes)
         build.add_layer_ui()
     spec = st.session_state[keys.SPEC]
     with table:

@@ -1,10 +1,13 @@
 """Classify: a photo (upload or webcam) through a saved run or a pretrained ImageNet network: its
 top 5, the image as the model sees it, and what the network looked at."""
 
+import hashlib
+
 import streamlit as st
 
 from cnnapp import charts
 from cnnapp.data.images import ImageError, load_image
+from cnnapp.inspect.classify import in_words
 from cnnapp.nets.weights import WeightsUnavailableError
 from cnnapp.runs import RunNotFound, RunStoreError
 from ui import lang, nav, page, plot, t
@@ -29,7 +32,7 @@ def predict(choice, image):
     """The model's top 5 for one image, the image as the model sees it, and the classifier."""
     with st.spinner(t("classify.loading_model")):
         classifier = classify.classifier(choice)
-        top = classifier.top(image, k=5)
+        top = in_words(classifier.top(image, k=5))  # "bald eagle", not bald_eagle
     return top, classifier.model_input(image)[0], classifier
 
 
@@ -59,19 +62,32 @@ def main() -> None:
         st.info(t("classify.no_runs"))
         nav.link("train", t("compare.go_train"))
     classify.damaged_ui([run for run in saved if run.status != "ok"])
-    choice = classify.model_choice_ui(runs)
+    available = classify.availability()
+    choice = classify.model_choice_ui(runs, available)
     data = photo_ui()
     if data is None:
+        classify.availability_ui(runs, available)
         names = classify.class_names(choice)
         st.caption(t("classify.hint", count=1000 if names is None else len(names)))
         return
+    # One section per photo and model: a new photo replaces the last one's result and
+    # explanations at once (an empty slot), instead of leaving them faded under the new one.
+    digest = hashlib.sha256(data + str(choice.imagenet or choice.run.run_id).encode()).hexdigest()
+    with st.empty().container(key=f"w_classify_result_{digest[:16]}"):
+        result_section(choice, data)
+
+
+def result_section(choice, data: bytes) -> None:
     try:
         image = load_image(data)
         top, seen, classifier = predict(choice, image)
     except ImageError as error:
         st.error(t("classify.bad_image", error=plain(error)), icon=":material/broken_image:")
         return
-    except (RunNotFound, RunStoreError, ValueError, WeightsUnavailableError) as error:
+    except WeightsUnavailableError as error:
+        classify.weights_error_ui(choice, error)
+        return
+    except (RunNotFound, RunStoreError, ValueError) as error:
         st.error(t("classify.model_failed", error=plain(error)), icon=":material/error:")
         return
     result_ui(choice, image, seen, top, classifier.class_names)

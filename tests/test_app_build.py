@@ -190,3 +190,51 @@ def test_a_backbone_layer_is_edited_with_its_own_widgets():
     assert not at.error and at.dataframe[0].value["Type"].tolist()[0] == (
         "ResNet50 (random weights, top 2 blocks trainable)"
     )
+
+
+@pytest.mark.parametrize("preset", ["basenet", "mired_bn_v3", "resnet50_fe_v1"])
+def test_the_table_numbers_layers_as_the_editor_does(preset):
+    at = open_build()
+    at.selectbox(key="w_build_preset_en").set_value(preset).run()
+    network = get_preset(preset)
+    table = at.dataframe[0].value
+    shown = dict(zip(table["Layer"], table["Type"], strict=True))
+    headers = [m.value for m in at.markdown if m.value.startswith("**") and ". " in m.value]
+    assert len(headers) == len(network)
+    same_name = {"Conv2D", "MaxPooling2D", "Dropout", "Flatten", "BatchNormalization"}
+    for number, header in enumerate(headers, start=1):
+        assert header.startswith(f"**{number}. ")  # the editor's number ...
+        label = header.removeprefix(f"**{number}. ").removesuffix("**")
+        renamed = {"Dense": "Linear", "Activation": "Relu"}.get(label)
+        if label in same_name or renamed:  # ... is the table's, for that layer's own row
+            assert shown[str(number)] == (renamed or label)
+        assert str(number) in shown
+    conv = [n for n, layer in enumerate(network, start=1) if layer["type"] == "conv2d"]
+    for number in conv:
+        assert shown[str(number)] == "Conv2D"
+        if network[number - 1].get("activation") == "relu":
+            assert shown[f"{number}b"] == "Relu"  # a derived row shares its layer's number
+    output = len(network) + 1
+    assert shown[str(output)] == "Linear" and shown[f"{output}b"] == "Softmax"
+    assert any(c.value.startswith(f"{output}. Output layer") for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    "lang, words, keras",
+    [
+        ("en", {"filters": "Filters", "kernel_size": "Kernel size", "padding": "Padding"},
+         "Keras argument: `{}`."),
+        ("es", {"filters": "Filtros", "kernel_size": "Tamaño del kernel", "padding": "Relleno"},
+         "Argumento de Keras: `{}`."),
+    ],
+)  # fmt: skip
+def test_field_labels_are_words_with_the_keras_name_in_the_help(lang, words, keras):
+    at = open_build(lang)  # BaseNet: layer 0 is a Conv2D
+    for name, label in words.items():
+        widget = field(at, 0, name)
+        assert widget.label == label
+        assert widget.help.endswith(keras.format(name)) and len(widget.help) > len(keras)
+    dense = next(i for i, layer in enumerate(spec(at)) if layer["type"] == "dense")
+    assert field(at, dense, "units").label == ("Units" if lang == "en" else "Neuronas")
+    labels = [w.label for w in [*at.number_input, *at.selectbox] if w.key.startswith("w_layer_")]
+    assert labels and not [label for label in labels if "_" in label]  # no Keras names as labels

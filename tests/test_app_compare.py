@@ -1,5 +1,6 @@
 """AppTest of the Compare page on saved runs made up on disk (no training, no TensorFlow)."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,18 @@ SOMEONE_ELSE = "fedcba9876543210" * 2
 NAMES = ["circle", "square", "triangle"]
 
 
-def save_run(owner: str, label: str, val_accuracy: float, epochs: int = 3, **train) -> str:
+def save_run(
+    owner: str,
+    label: str,
+    val_accuracy: float,
+    epochs: int = 3,
+    *,
+    planned: int | None = None,
+    ended: dict | None = None,
+    **train,
+) -> str:
+    """A made-up run that trained `epochs` of `planned` (default: all of them); `ended` adds
+    what the record says about how it ended (`status` to config.json, the rest to metrics)."""
     history = [
         {
             "epoch": e,
@@ -37,16 +49,18 @@ def save_run(owner: str, label: str, val_accuracy: float, epochs: int = 3, **tra
         "per_class_accuracy": [0.9, 0.5, None],
         "confusion_matrix": [[9, 1, 0], [3, 5, 2], [0, 0, 0]],
         "misclassified": [{"index": 3, "true": 1, "pred": 0, "confidence": 0.8}],
+        **{key: value for key, value in (ended or {}).items() if key != "status"},
     }
     config = {
         "owner": owner,
         "label": label,
         "dataset": {"name": "procedural", "limit": 120},
         "preprocessing": {"normalize": True, "horizontal_flip": True},
-        "train": {"epochs": epochs, "learning_rate": 0.05, **train},
+        "train": {"epochs": planned or epochs, "learning_rate": 0.05, **train},
         "network_name": "BaseNet",
         "class_names": NAMES,
         "input_shape": [32, 32, 3],
+        **({"status": ended["status"]} if ended and "status" in ended else {}),
     }
     return RunStore().save(
         model=lambda path: path.write_bytes(b"not really a model"),
@@ -151,3 +165,45 @@ def test_train_again_loads_the_run_into_train(runs):
     assert at.text_input(key="w_train_label").value == "my run (again)"
     assert at.session_state["dataset_ref"]["limit"] == 120
     assert at.session_state["network_spec"] == get_preset("basenet")
+
+
+def test_runs_that_ended_early_say_how_in_the_table_and_the_overlay_legend():
+    stopped = save_run(
+        ME, "stopped", 0.5, 3, planned=60, ended={"status": "stopped", "stopped": True}
+    )
+    early = save_run(ME, "early", 0.6, 6, planned=40, ended={"early_stopped_epoch": 6})
+    lost = save_run(ME, "lost", 0.4, 5, planned=20)  # fewer epochs, no stop, no early stopping
+    done = save_run(ME, "done", 0.7, 4, ended={"status": "completed"})
+    at = open_compare()
+    table = runs_table(at)
+    status = dict(zip(table["Run"], table["Status"], strict=True))
+    assert status == {
+        "stopped": "stopped at epoch 3 of 60",
+        "early": "early stop at epoch 6 of 40",
+        "lost": "interrupted at epoch 5 of 20",
+        "done": "completed",
+    }
+    at.multiselect(key="w_compare_overlay").set_value([stopped, early, lost, done]).run()
+    assert not at.exception
+    charts = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")[:2]]
+    for spec in charts:  # loss and accuracy
+        dash = spec["layer"][0]["encoding"]["strokeDash"]
+        shape = spec["layer"][1]["encoding"]["shape"]
+        assert dash["field"] == shape["field"] == "run"
+        legend = dash["scale"]["domain"]
+        assert legend == shape["scale"]["domain"] and len(legend) == 4
+        assert sum("(stopped at epoch 3 of 60)" in name for name in legend) == 1
+        assert sum("(early stop at epoch 6 of 40)" in name for name in legend) == 1
+        assert sum("(interrupted at epoch 5 of 20)" in name for name in legend) == 1
+        assert sum("(" not in name for name in legend) == 1  # the completed run: no remark
+
+
+def test_the_status_column_in_spanish():
+    save_run(ME, "parada", 0.5, 3, planned=60, ended={"status": "stopped", "stopped": True})
+    save_run(ME, "terminada", 0.6, 3)
+    at = open_compare("es")
+    table = runs_table(at)
+    assert dict(zip(table["Ejecución"], table["Estado"], strict=True)) == {
+        "parada": "detenida en la época 3 de 60",
+        "terminada": "completada",
+    }

@@ -85,9 +85,32 @@ def test_overlay_of_several_runs():
     spec = _spec(charts.overlay_chart(frame, "accuracy"))
     assert spec["encoding"]["color"]["field"] == "run"
     assert spec["encoding"]["y"]["title"] == "Accuracy"
+    assert "Validation" in str(spec) and "Train" in str(spec)
     assert charts.overlay_summary(frame, "accuracy").startswith("Best validation accuracy: run A")
     empty = charts.overlay_frame({})
     assert charts.overlay_summary(empty, "loss") == "No curves to compare."
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_overlay_runs_differ_by_dash_and_marker_not_colour_alone(lang):
+    """Two runs with the same seed have identical curves: each still has its own line dash and
+    point shape (one legend), so neither hides the other."""
+    runs = ["seed 1 · a", "seed 1 · b", "other · c"]
+    frame = charts.overlay_frame({run: HISTORY for run in runs})
+    spec = _spec(charts.overlay_chart(frame, "loss", lang))
+    lines, points = spec["layer"]
+    assert lines["mark"]["type"] == "line" and points["mark"]["type"] == "point"
+    dash, shape = lines["encoding"]["strokeDash"], points["encoding"]["shape"]
+    assert dash["field"] == shape["field"] == spec["encoding"]["color"]["field"] == "run"
+    for channel in (dash, shape, spec["encoding"]["color"]):
+        assert channel["scale"]["domain"] == runs  # the order given, the same in every channel
+        assert channel["title"] == ("Run" if lang == "en" else "Ejecución")
+    dashes, shapes = dash["scale"]["range"], shape["scale"]["range"]
+    assert len({str(d) for d in dashes[:3]}) == 3 and len(set(shapes[:3])) == 3
+    assert points["mark"]["filled"] is False  # hollow markers: overlapping ones stay visible
+    opacity = lines["encoding"]["opacity"]
+    assert opacity["field"] == "split_label" and opacity["scale"]["range"] == [1.0, 0.45]
+    assert charts.to_svg(charts.overlay_chart(frame, "loss", lang)).startswith("<svg")
 
 
 def test_per_class_and_confusion():

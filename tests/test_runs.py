@@ -247,3 +247,48 @@ def test_metrics_must_match_the_class_names(store):
     )
     run = store.get(run_id)
     assert run.status == "damaged" and "3 rows but config.json names 2 classes" in run.problem
+
+
+@pytest.mark.parametrize(
+    "config, metrics, history, kind, words",
+    [
+        ({"status": "completed", "train": {"epochs": 20}}, {"epochs_run": 20}, None, "completed",
+         "completed"),
+        ({"status": "stopped", "train": {"epochs": 60}}, {"epochs_run": 3, "stopped": True}, None,
+         "stopped", "stopped at epoch 3 of 60"),
+        ({"train": {"epochs": 60}}, {"epochs_run": 3, "stopped": True}, None, "stopped",
+         "stopped at epoch 3 of 60"),  # the metrics' flag alone
+        ({"status": "completed", "train": {"epochs": 40}},
+         {"epochs_run": 12, "early_stopped_epoch": 12, "restored": True}, None, "early_stop",
+         "early stop at epoch 12 of 40"),
+        ({"train": {"epochs": 20}}, {"epochs_run": 5}, None, "interrupted",
+         "interrupted at epoch 5 of 20"),  # short, and nothing says why
+        ({"status": "interrupted"}, {}, {"epochs": [{"epoch": 1}, {"epoch": 2}]}, "interrupted",
+         "interrupted at epoch 2"),  # counted from the history
+        ({"status": "failed"}, {}, None, "interrupted", "interrupted"),
+        ({"status": "stopped"}, {"epochs_run": 4}, None, "stopped", "stopped at epoch 4"),
+        ({}, {}, None, "completed", "completed"),  # an old run that recorded nothing
+        ({"train": {"epochs": True}}, {"epochs_run": "3"}, None, "completed", "completed"),
+    ],
+)  # fmt: skip
+def test_how_a_run_ended(config, metrics, history, kind, words):
+    from cnnapp.runs.info import ENDINGS, run_ending
+
+    ending = run_ending(config, metrics, history)
+    assert ending.kind == kind and kind in ENDINGS
+    assert ending.describe("en") == words
+    assert ending.finished == (kind == "completed")
+    assert ending.describe("es") != words  # every ending has its Spanish words
+
+
+def test_a_saved_run_knows_how_it_ended(store):
+    run_id = store.save(
+        model=fake_model,
+        spec=SPEC,
+        config={"owner": "alice", "status": "stopped", "train": {"epochs": 60}},
+        history={"epochs": [{"epoch": e, "loss": 1.0 / e} for e in (1, 2, 3)]},
+        metrics={"epochs_run": 3, "stopped": True},
+    )
+    ending = store.get(run_id).ending
+    assert (ending.kind, ending.epoch, ending.epochs) == ("stopped", 3, 60)
+    assert ending.describe("es") == "detenida en la época 3 de 60"

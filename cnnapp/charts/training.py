@@ -184,24 +184,75 @@ def overlay_frame(histories: Mapping[str, Any]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def overlay_chart(frame: pd.DataFrame, metric: str, lang: str = "en") -> alt.Chart:
-    """Curves of several runs on one chart: colour per run, dashed validation."""
+# Each run its own dash and marker as well as its colour: two runs with identical curves (the
+# same seed) stay distinguishable, and so do runs for a reader who cannot tell colours apart.
+RUN_DASHES = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [12, 2], [2, 6], [6, 2, 2, 2]]
+RUN_SHAPES = [
+    "circle",
+    "square",
+    "triangle-up",
+    "diamond",
+    "cross",
+    "triangle-down",
+    "triangle-right",
+    "triangle-left",
+]
+
+
+def overlay_chart(frame: pd.DataFrame, metric: str, lang: str = "en") -> alt.LayerChart:
+    """Curves of several runs on one chart: colour, stroke dash and point marker per run (one
+    legend), validation bold and training faint.
+
+    Args:
+        frame: from `overlay_frame`.
+        metric: "loss" or "accuracy".
+        lang: language of the labels.
+    """
     data = frame[frame["metric"] == metric].copy()
     data["split_label"] = [t(f"chart.split.{s}", lang) for s in data["split"]]
+    splits = [t(f"chart.split.{s}", lang) for s in ("validation", "train")]
+    run_title, split_title = t("chart.axis.run", lang), t("chart.axis.split", lang)
+    legend = alt.Legend(orient="bottom", columns=1, labelLimit=400, symbolStrokeWidth=2)
+    runs = alt.Scale(domain=list(dict.fromkeys(data["run"])))  # the runs in the order given
+    opacity = alt.Opacity(
+        "split_label:N",
+        title=split_title,
+        scale=alt.Scale(domain=splits, range=[1.0, 0.45]),
+        legend=alt.Legend(orient="bottom"),
+    )
+    lines = (
+        alt.Chart()
+        .mark_line(strokeWidth=2)
+        .encode(
+            strokeDash=alt.StrokeDash(
+                "run:N", title=run_title, scale=alt.Scale(domain=runs.domain, range=RUN_DASHES)
+            ),
+            opacity=opacity,
+            detail="split_label:N",
+        )
+    )
+    points = (
+        alt.Chart()
+        .mark_point(filled=False, size=60, strokeWidth=1.5)
+        .encode(
+            shape=alt.Shape(
+                "run:N", title=run_title, scale=alt.Scale(domain=runs.domain, range=RUN_SHAPES)
+            ),
+            opacity=opacity,
+            tooltip=["run:N", "split_label:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
+        )
+    )
     return (
-        alt.Chart(data)
-        .mark_line(point=True)
+        alt.layer(lines, points, data=data)
         .encode(
             x=alt.X("epoch:Q", title=t("chart.axis.epoch", lang), axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", title=_metric_label(metric, lang), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "run:N",
-                title=t("chart.axis.run", lang),
-                scale=alt.Scale(range=OKABE_ITO),
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=400),
+                title=run_title,
+                scale=alt.Scale(domain=runs.domain, range=OKABE_ITO),
+                legend=legend,
             ),
-            strokeDash=alt.StrokeDash("split_label:N", title=t("chart.axis.split", lang)),
-            tooltip=["run:N", "split_label:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
         )
         .properties(title=_metric_label(metric, lang), height=_HEIGHT, width="container")
     )

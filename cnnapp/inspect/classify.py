@@ -3,7 +3,9 @@
 With no trained run at all, `imagenet_classifier("mobilenet_v2")` names a photo among ImageNet's
 1000 classes (59 of them birds: `BIRD_CLASSES`), with the class index's labels (`bald_eagle`).
 `run_classifier(run_id)` wraps a saved run the same way (a fine-tuned run names CUB species).
-Both take a Pillow image and return the top classes.
+Both take a Pillow image and return the top classes. `class_label` shows a class name as words
+("bald eagle"), and `imagenet_availability` says, without loading anything, whether an ImageNet
+network's files are on this machine or would have to be downloaded.
 
 Example:
     >>> classifier = imagenet_classifier("mobilenet_v2")
@@ -82,6 +84,57 @@ def class_index() -> list[tuple[str, str]]:
             f"{path} is not Keras's ImageNet class index ({error}); delete it and download "
             "imagenet_class_index.json again."
         ) from None
+
+
+def class_label(name: object) -> str:
+    """A class name as words, the way pages show it: underscores become spaces.
+
+    Example:
+        >>> class_label("bald_eagle"), class_label("aquarium_fish"), class_label("Great Grey Owl")
+        ('bald eagle', 'aquarium fish', 'Great Grey Owl')
+    """
+    text = str(name)
+    return " ".join(text.replace("_", " ").split()) or text
+
+
+def in_words(top: list[dict]) -> list[dict]:
+    """`top_k`'s result with each `label` as words (`class_label`); indices and probabilities kept."""
+    return [{**item, "label": class_label(item["label"])} for item in top]
+
+
+@dataclass(frozen=True)
+class ImagenetAvailability:
+    """Whether a pretrained ImageNet network can classify here without downloading anything.
+
+    Attributes:
+        name: "mobilenet_v2" or "resnet50".
+        missing: the files not on this machine (weights with their 1000-class top, class index);
+            empty when the network is ready. Each can be put in `CNNAPP_WEIGHTS_DIR`.
+    """
+
+    name: str
+    missing: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+def imagenet_availability(name: str) -> ImagenetAvailability:
+    """Looks for `name`'s weights and the class index on disk (`CNNAPP_WEIGHTS_DIR`, Keras's
+    cache); downloads nothing and imports no Keras.
+
+    Raises:
+        ValueError: for an unknown name.
+    """
+    from cnnapp.nets.weights import CLASS_INDEX_FILE, class_index_file, expected_file, find_weights
+
+    missing = []
+    if find_weights(name, include_top=True) is None:
+        missing.append(expected_file(name, include_top=True))
+    if class_index_file() is None:
+        missing.append(CLASS_INDEX_FILE)
+    return ImagenetAvailability(name, tuple(missing))
 
 
 def is_bird(index: int) -> bool:

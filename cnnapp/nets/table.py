@@ -1,7 +1,11 @@
-"""The layer table, as the assignment's tables 1, 6 and 8: its columns, and its cells as text.
+"""The layer table, as the assignment's tables 1, 6 and 8: its columns, its cells as text, and the
+words a layer's fields are shown with.
 
 `cnnapp.nets.spec.summarize(...).rows` holds the values; the Build page and `python -m cnnapp
 presets ID` both show them through `layer_table`, with the column titles of the chosen language.
+Its "Layer" column is the editor's numbering (`layer_numbers`): the rows a layer adds (a fused
+activation's `Relu`) share its number as "4b", so "layer 4" means one thing on the whole page.
+`field_label` and `field_help` name the fields the registry declares, for every layer type.
 """
 
 from __future__ import annotations
@@ -10,9 +14,10 @@ from typing import Any
 
 from cnnapp.i18n import t
 
-# The columns of a row of `NetworkSummary.rows`, in the assignment's order.
+# The columns of the layer table: the editor's layer number, then the assignment's columns (its
+# own running count of rows stays in `NetworkSummary.rows[i]["number"]`).
 LAYER_TABLE_COLUMNS = (
-    "number",
+    "layer",
     "type",
     "kernel_size",
     "input_size",
@@ -37,6 +42,26 @@ def cell(value: Any, empty: str = "") -> str:
     return str(value)
 
 
+def layer_numbers(rows: list[dict], layers: int) -> list[str]:
+    """The editor's layer number of each table row, as text.
+
+    A layer's first row gets its 1-based place in the spec ("4"), the rows it adds the same number
+    with a letter ("4b": the `Relu` of `Conv2D(activation="relu")`); the output layer the app
+    appends (`spec_index` None) comes after the spec's `layers`.
+
+    Example:
+        >>> layer_numbers([{"spec_index": 0}, {"spec_index": 0}, {"spec_index": None}], 1)
+        ['1', '1b', '2']
+    """
+    numbers, seen = [], {}
+    for row in rows:
+        index = row.get("spec_index")
+        number = layers + 1 if index is None else int(index) + 1
+        count = seen[number] = seen.get(number, 0) + 1
+        numbers.append(str(number) if count == 1 else f"{number}{chr(ord('a') + count - 1)}")
+    return numbers
+
+
 def layer_table(summary, lang: str = "en", empty: str = "") -> list[dict[str, str]]:
     """The summary's rows as text, keyed by the translated column titles ("table.<column>").
 
@@ -46,10 +71,32 @@ def layer_table(summary, lang: str = "en", empty: str = "") -> list[dict[str, st
         empty: the text of an empty cell ("" on a page, "-" in a terminal).
     """
     titles = [t(f"table.{column}", lang) for column in LAYER_TABLE_COLUMNS]
+    numbers = layer_numbers(summary.rows, len(summary.shapes))
     return [
         {
-            title: cell(row.get(column), empty)
+            title: number if column == "layer" else cell(row.get(column), empty)
             for title, column in zip(titles, LAYER_TABLE_COLUMNS, strict=True)
         }
-        for row in summary.rows
+        for row, number in zip(summary.rows, numbers, strict=True)
     ]
+
+
+def field_label(name: str, lang: str = "en") -> str:
+    """A layer field's label in words: "Kernel size" for `kernel_size`, "Filtros" for `filters`.
+
+    The texts' `field.<name>` when there is one, else the name itself in words, so a field a new
+    layer type declares is readable before it is translated.
+    """
+    key = f"field.{name}"
+    text = t(key, lang)
+    return text if text != key else name.replace("_", " ").strip().capitalize()
+
+
+def field_help(field, lang: str = "en") -> str:
+    """A layer field's help: what it does (the texts' `field.<name>.help`, else the registry's
+    own `Field.help`), then its Keras argument name, e.g. "... Keras argument: `filters`."."""
+    key = f"field.{field.name}.help"
+    text = t(key, lang)
+    if text == key:
+        text = field.help[:1].upper() + field.help[1:] + "." if field.help else ""
+    return f"{text} {t('field.keras_name', lang, name=field.name)}".strip()

@@ -10,7 +10,9 @@ Looked for, in order, in `CNNAPP_WEIGHTS_DIR` (when set) and in Keras's own cach
   are loaded into the full model and the base is taken from it.
 
 If none is there, Keras downloads its file into its cache; offline, `WeightsUnavailableError`
-says which file to download and where to put it. `imagenet_class_index.json` is found the same way.
+(with `code` "offline") says which file to download and where to put it, never the download's own
+error text. `imagenet_class_index.json` is found the same way. `find_weights` and
+`class_index_file` only look on disk, so a page can say what is available before loading anything.
 """
 
 from __future__ import annotations
@@ -27,8 +29,38 @@ CLASS_INDEX_FILE = "imagenet_class_index.json"
 CLASS_INDEX_URL = _KERAS_BASE + "data/imagenet_class_index.json"
 
 
+OFFLINE = "offline"  # the file could not be fetched: no internet, no DNS, a firewall, HTTP error
+DOWNLOAD_FAILED = "download_failed"  # it was fetched, but did not arrive intact or was not saved
+
+
 class WeightsUnavailableError(RuntimeError):
-    """Pretrained weights are neither on disk nor downloadable; the message says what to fetch."""
+    """Pretrained weights (or the class index) are neither on disk nor downloadable.
+
+    The message says which file to get and where to put it. The attributes let a page say the
+    same in its own words and language.
+
+    Attributes:
+        code: `OFFLINE` or `DOWNLOAD_FAILED`.
+        file_name: the file that is missing, e.g. "resnet50_weights_tf_dim_ordering_tf_kernels.h5".
+        url: where it is downloaded from.
+        folder: where to put it: `CNNAPP_WEIGHTS_DIR` when set, else Keras's cache.
+        detail: the download's own error, for logs (not shown to students).
+    """
+
+    def __init__(
+        self, message: str, *, code: str, file_name: str, url: str, folder: Path, detail: str = ""
+    ):
+        super().__init__(message)
+        self.code, self.file_name, self.url = code, file_name, url
+        self.folder, self.detail = Path(folder), detail
+
+    def __reduce__(self):  # keyword-only fields survive pickling (e.g. to another process)
+        fields = {"code": self.code, "file_name": self.file_name, "url": self.url}
+        return _rebuild, (str(self), {**fields, "folder": self.folder, "detail": self.detail})
+
+
+def _rebuild(message: str, fields: dict) -> WeightsUnavailableError:
+    return WeightsUnavailableError(message, **fields)
 
 
 @dataclass(frozen=True)
@@ -104,11 +136,32 @@ def find_weights(backbone: str, include_top: bool = False) -> WeightsFile | None
     return None
 
 
+def weights_folder() -> Path:
+    """Where a missing weights file should go: `CNNAPP_WEIGHTS_DIR` when set, else Keras's cache."""
+    return get_settings().weights_dir or search_dirs()[-1]
+
+
+def _failure_code(error: Exception) -> str:
+    """`OFFLINE` when the file could not be fetched (no internet, no DNS, refused, HTTP error),
+    `DOWNLOAD_FAILED` when it was, but did not arrive intact (hash mismatch, disk full)."""
+    import urllib.error
+
+    if isinstance(error, (urllib.error.URLError, ConnectionError, TimeoutError)):
+        return OFFLINE
+    return OFFLINE if "URL fetch failure" in str(error) else DOWNLOAD_FAILED  # Keras's wording
+
+
 def _unavailable(what: str, name: str, url: str, error: Exception) -> WeightsUnavailableError:
-    where = get_settings().weights_dir or search_dirs()[-1]
+    code, where = _failure_code(error), weights_folder()
+    reason = "no connection to the download server" if code == OFFLINE else "the download failed"
     return WeightsUnavailableError(
-        f"{what} is not on this machine and could not be downloaded ({error}). Download {url} "
-        f"and put it in {where} (or set CNNAPP_WEIGHTS_DIR to a folder holding {name})."
+        f"{what} {name} is not on this machine and could not be downloaded from {url} ({reason}). "
+        f"Put {name} in {where} (or set CNNAPP_WEIGHTS_DIR to a folder holding it).",
+        code=code,
+        file_name=name,
+        url=url,
+        folder=where,
+        detail=str(error),
     )
 
 
@@ -135,7 +188,7 @@ def fetch_weights(backbone: str, include_top: bool = False) -> WeightsFile:
     try:
         return WeightsFile(_download(name, url, file_hash), "full" if include_top else "notop")
     except Exception as error:  # noqa: BLE001 - Keras raises a bare Exception for URL failures
-        raise _unavailable(f"{backbone}'s ImageNet weights file {name}", name, url, error) from None
+        raise _unavailable(f"{backbone}'s ImageNet weights file", name, url, error) from None
 
 
 def fetch_class_index() -> Path:
@@ -144,15 +197,34 @@ def fetch_class_index() -> Path:
     Raises:
         WeightsUnavailableError: offline with no file.
     """
-    for folder in search_dirs():
-        if (folder / CLASS_INDEX_FILE).is_file():
-            return folder / CLASS_INDEX_FILE
+    found = class_index_file()
+    if found is not None:
+        return found
     try:
         return _download(CLASS_INDEX_FILE, CLASS_INDEX_URL, None)
     except Exception as error:  # noqa: BLE001
         raise _unavailable(
             "The ImageNet class index", CLASS_INDEX_FILE, CLASS_INDEX_URL, error
         ) from None
+
+
+def class_index_file() -> Path | None:
+    """The local `imagenet_class_index.json`, or `None` (nothing is downloaded)."""
+    for folder in search_dirs():
+        if (folder / CLASS_INDEX_FILE).is_file():
+            return folder / CLASS_INDEX_FILE
+    return None
+
+
+def expected_file(backbone: str, include_top: bool = False) -> str:
+    """The name of Keras's weights file for `backbone`, as it should be put in the folder.
+
+    Example:
+        >>> expected_file("resnet50", include_top=True)
+        'resnet50_weights_tf_dim_ordering_tf_kernels.h5'
+    """
+    files = _files(backbone)
+    return files.top if include_top else files.notop
 
 
 def identity(backbone: str, weights: str | None) -> list:

@@ -40,9 +40,34 @@ TEXTS: dict[str, tuple[str, str]] = {
         "El modelo duda: ninguna clase llega a probabilidad 0,5.",
     ),
     "classify.no_runs": (
-        "No saved runs yet: networks pretrained on ImageNet are ready to use, or train your own.",
-        "Aún no hay ejecuciones guardadas: las redes preentrenadas en ImageNet están listas, o entrena la tuya.",
+        "No saved runs yet: train your own, or try a network pretrained on ImageNet.",
+        "Aún no hay ejecuciones guardadas: entrena la tuya, o prueba una red preentrenada en ImageNet.",
     ),
+    "classify.available": (
+        "Classifiers on this server: {items}.",
+        "Clasificadores en este servidor: {items}.",
+    ),
+    "classify.available_runs": ("trained runs: {count}", "ejecuciones entrenadas: {count}"),
+    "classify.available_net": ("{network} (ImageNet): {state}", "{network} (ImageNet): {state}"),
+    "classify.ready": ("ready", "lista"),
+    "classify.needs_download": (
+        "needs internet to download the weights",
+        "necesita internet para descargar los pesos",
+    ),
+    "classify.provide_weights": (
+        "Without internet, the ImageNet networks need their weights on this server: set CNNAPP_WEIGHTS_DIR to a folder holding {files}. Or classify with a trained run.",
+        "Sin internet, las redes de ImageNet necesitan sus pesos en este servidor: define CNNAPP_WEIGHTS_DIR con una carpeta que contenga {files}. O clasifica con una ejecución entrenada.",
+    ),
+    "classify.weights_offline": (
+        "{network} cannot be used: its file {file} is not on this server and cannot be downloaded (no internet). Set CNNAPP_WEIGHTS_DIR to a folder holding {file}, or choose a trained run.",
+        "No se puede usar {network}: su archivo {file} no está en este servidor y no se puede descargar (sin internet). Define CNNAPP_WEIGHTS_DIR con una carpeta que contenga {file}, o elige una ejecución entrenada.",
+    ),
+    "classify.weights_failed": (
+        "{network} cannot be used: its file {file} could not be downloaded completely. Try again, set CNNAPP_WEIGHTS_DIR to a folder holding {file}, or choose a trained run.",
+        "No se puede usar {network}: su archivo {file} no se pudo descargar completo. Inténtalo de nuevo, define CNNAPP_WEIGHTS_DIR con una carpeta que contenga {file}, o elige una ejecución entrenada.",
+    ),
+    "classify.or": (" or ", " o "),
+    "classify.and": (", and ", ", y "),
     "classify.imagenet": (
         "{network} pretrained on ImageNet (1000 classes, 59 of them birds)",
         "{network} preentrenada en ImageNet (1000 clases, 59 de ellas pájaros)",

@@ -40,6 +40,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     "compare.whose": ("Whose", "De quién"),
     "compare.yours": ("yours", "tuya"),
     "compare.cli": ("command line (read-only)", "línea de órdenes (solo lectura)"),
+    "compare.status": ("Status", "Estado"),
+    "run.ended.completed": ("completed", "completada"),
+    "run.ended.early_stop": ("early stop", "parada temprana"),
+    "run.ended.early_stop_at": (
+        "early stop at epoch {epoch}",
+        "parada temprana en la época {epoch}",
+    ),
+    "run.ended.early_stop_of": (
+        "early stop at epoch {epoch} of {epochs}",
+        "parada temprana en la época {epoch} de {epochs}",
+    ),
+    "run.ended.stopped": ("stopped", "detenida"),
+    "run.ended.stopped_at": ("stopped at epoch {epoch}", "detenida en la época {epoch}"),
+    "run.ended.stopped_of": (
+        "stopped at epoch {epoch} of {epochs}",
+        "detenida en la época {epoch} de {epochs}",
+    ),
+    "run.ended.interrupted": ("interrupted", "interrumpida"),
+    "run.ended.interrupted_at": (
+        "interrupted at epoch {epoch}",
+        "interrumpida en la época {epoch}",
+    ),
+    "run.ended.interrupted_of": (
+        "interrupted at epoch {epoch} of {epochs}",
+        "interrumpida en la época {epoch} de {epochs}",
+    ),
     "compare.table_caption": (
         "Click a column title to sort. Train − val. acc. is the over-fitting gap.",
         "Pulsa un título de columna para ordenar. Acc. train − val. mide el sobreajuste.",

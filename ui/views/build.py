@@ -13,10 +13,11 @@ from cnnapp.data.uploads import UploadTooLargeError, check_size
 from cnnapp.nets.presets import PRESETS, get_preset
 from cnnapp.nets.registry import LAYER_TYPES, Field, pair
 from cnnapp.nets.spec import NetworkError, spec_from_json
+from cnnapp.nets.table import field_help, field_label
 from cnnapp.texts import TEXTS
 from ui import keys
 from ui.plain import plain
-from ui.text import t
+from ui.text import lang, t
 
 NONE = "__none__"  # the option standing for None in an optional choice (e.g. weights=None)
 FIELDS_PER_ROW = 3  # a Conv2D's five fields take two rows, so choices stay readable
@@ -145,10 +146,11 @@ def add_layer_ui() -> None:
     cols[2].button(t("build.add"), key="w_build_add", on_click=_add, icon=":material/add:")
 
 
-def layers_ui() -> list:
+def layers_ui(num_classes: int | None = None) -> list:
     """One bordered box per layer with its fields and buttons; returns a slot per layer.
 
     Each slot is an empty placeholder under the layer, where the page puts that layer's error.
+    With `num_classes`, a last line numbers the output layer the app appends, as the table does.
     """
     spec = st.session_state[keys.SPEC]
     version = st.session_state[keys.SPEC_VERSION]
@@ -160,6 +162,8 @@ def layers_ui() -> list:
             slots.append(st.empty())
     if not spec:
         st.info(t("build.empty"))
+    elif num_classes is not None:
+        st.caption(t("build.output_layer", number=len(spec) + 1, classes=num_classes))
     return slots
 
 
@@ -228,11 +232,11 @@ def _field_widget(field: Field, value, key: str, index: int) -> None:
     rectangular = isinstance(value, (list, tuple)) and pair(value)[0] != pair(value)[1]
     common = {
         "key": key,
-        "help": t(f"field.{field.name}.help"),
+        "help": field_help(field, lang()),  # what it does, and its Keras name
         "on_change": _field_changed,
         "args": (key, index, field.name, rectangular),
     }
-    label = t(f"field.{field.name}")
+    label = field_label(field.name, lang())  # "Kernel size", from the one table of labels
     if field.kind == "bool":
         keys.seed(key, bool(value))
         st.toggle(label, **common)

@@ -9,9 +9,17 @@ from typing import Any
 import numpy as np
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
-from cnnapp.inspect.classify import IMAGENET_MODELS, Classifier, is_bird
+from cnnapp.inspect.classify import (
+    IMAGENET_MODELS,
+    Classifier,
+    ImagenetAvailability,
+    class_label,
+    imagenet_availability,
+    is_bird,
+)
 from cnnapp.inspect.explain import ExplainError
 from cnnapp.nets.backbone_catalog import BACKBONES
+from cnnapp.nets.weights import CLASS_INDEX_FILE, OFFLINE, WeightsUnavailableError
 from ui import keys, resources
 from ui.images import enlarge
 from ui.plain import plain
@@ -34,11 +42,21 @@ def saved_runs() -> list:
     return resources.run_store().list(keys.owner())
 
 
-def model_choice_ui(runs) -> Choice:
-    """The session's and the command line's runs first, then the pretrained ImageNet networks."""
+def availability() -> dict[str, ImagenetAvailability]:
+    """Whether each ImageNet network's files are on this server (looked up on disk, every run:
+    a file put in CNNAPP_WEIGHTS_DIR counts at once)."""
+    return {name: imagenet_availability(name) for name in IMAGENET_MODELS}
+
+
+def model_choice_ui(runs, available: dict[str, ImagenetAvailability] | None = None) -> Choice:
+    """The session's and the command line's runs first, then the pretrained ImageNet networks
+    (marked when their weights would have to be downloaded)."""
     titles = {run.run_id: _title(run) for run in runs}
     for name in IMAGENET_MODELS:
-        titles[IMAGENET_PREFIX + name] = t("classify.imagenet", network=BACKBONES[name].label)
+        title = t("classify.imagenet", network=BACKBONES[name].label)
+        if available is not None and not available[name].ready:
+            title += f" · {t('classify.needs_download')}"
+        titles[IMAGENET_PREFIX + name] = title
     saved = st.session_state[keys.CLASSIFY_RUN]
     keys.seed(RUN_WIDGET, saved if saved in titles else next(iter(titles)))
     if st.session_state[RUN_WIDGET] not in titles:
@@ -55,6 +73,42 @@ def _title(run) -> str:
     score = "" if accuracy is None else f" · test {num(accuracy, '.2f')}"
     when = run.created_at[5:16].replace("T", " ")
     return f"{run.label or run.config.get('network_name') or run.run_id} · {when}{score}"
+
+
+def availability_ui(runs: list, available: dict[str, ImagenetAvailability]) -> None:
+    """Which classifiers this server has (before any photo): trained runs, and each ImageNet
+    network ready or needing a download; with none ready, how to provide the weights."""
+    items = [t("classify.available_runs", count=len(runs))]
+    for name, found in available.items():
+        state = t("classify.ready" if found.ready else "classify.needs_download")
+        items.append(t("classify.available_net", network=BACKBONES[name].label, state=state))
+    st.caption(t("classify.available", items="; ".join(items)))
+    if not any(found.ready for found in available.values()):
+        st.info(
+            t("classify.provide_weights", files=_files_text(available)), icon=":material/wifi_off:"
+        )
+
+
+def _files_text(available: dict[str, ImagenetAvailability]) -> str:
+    """ "`a.h5` (MobileNetV2) or `b.h5` (ResNet50), and `imagenet_class_index.json`"."""
+    weights = [
+        f"`{file}` ({BACKBONES[name].label})"
+        for name, found in available.items()
+        for file in found.missing
+        if file != CLASS_INDEX_FILE
+    ]
+    text = t("classify.or").join(weights)
+    if any(CLASS_INDEX_FILE in found.missing for found in available.values()):
+        text += (t("classify.and") if text else "") + f"`{CLASS_INDEX_FILE}`"
+    return text
+
+
+def weights_error_ui(choice: Choice, error: WeightsUnavailableError) -> None:
+    """A short message for ImageNet weights that are missing and cannot be downloaded: which file
+    to put in CNNAPP_WEIGHTS_DIR, or to use a trained run (never the download's own error)."""
+    key = "classify.weights_offline" if error.code == OFFLINE else "classify.weights_failed"
+    network = BACKBONES[choice.imagenet].label if choice.imagenet else ""
+    st.error(t(key, network=network, file=f"`{error.file_name}`"), icon=":material/wifi_off:")
 
 
 def damaged_ui(runs: list) -> None:
@@ -93,8 +147,9 @@ def knows_ui(choice: Choice, names: list[str], top: list[dict]) -> None:
             key = "classify.is_bird" if is_bird(top[0]["index"]) else "classify.not_bird"
             st.caption(t(key, label=plain(top[0]["label"])))
         return
+    words = [plain(class_label(name)) for name in names]
     st.info(
-        t("classify.only_knows", count=len(names), classes=", ".join(map(plain, names))),
+        t("classify.only_knows", count=len(names), classes=", ".join(words)),
         icon=":material/lightbulb:",
     )
 

@@ -36,6 +36,7 @@ def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
                 **{
                     t(f"report.col.{key}"): _rounded(row[key], kind) for key, kind in report.COLUMNS
                 },
+                t("compare.status"): run.ending.describe(lang()),
                 t("compare.whose"): whose(run, owner),
             }
             for row, run in zip(rows, runs, strict=True)
@@ -97,8 +98,9 @@ def damaged_ui(runs: list[RunInfo], owner: str) -> None:
 
 
 def overlay_ui(runs: list[RunInfo]) -> None:
-    """Pick runs; their loss and accuracy curves on shared axes."""
-    titles = {run.run_id: run_title(run) for run in runs}
+    """Pick runs; their loss and accuracy curves on shared axes (a run that did not train every
+    epoch says how it ended, in the legend too)."""
+    titles = {run.run_id: _ended_title(run) for run in runs}
     chosen = st.multiselect(
         t("compare.overlay_pick"),
         list(titles),
@@ -118,6 +120,11 @@ def overlay_ui(runs: list[RunInfo]) -> None:
         chart = charts.overlay_chart(frame, metric, lang())
         plot.show(chart, f"w_compare_overlay_{metric}", col, legend_rows=len(chosen) + 3)
         col.caption(charts.overlay_summary(plain_column(frame, "run"), metric, lang()))
+
+
+def _ended_title(run: RunInfo) -> str:
+    ending = run.ending
+    return run_title(run) if ending.finished else f"{run_title(run)} ({ending.describe(lang())})"
 
 
 def detail_ui(run: RunInfo, owner: str) -> None:
