@@ -80,7 +80,7 @@ def list_images(path: Path) -> list[tuple[str, str]]:
 
 
 def balanced(items: list[tuple[str, str]], images: int | None) -> list[tuple[str, str]]:
-    """At most `images` items, classes taking turns (each class's first file, then its second...)."""
+    """At most `images` items, classes taking turns (each class's first file, then its second)."""
     if images is None or images >= len(items):
         return list(items)
     by_class: dict[str, list] = {}

@@ -13,7 +13,7 @@ Usage:
     python bench/section35.py --images 600 --epochs 2       # a smoke test, a few minutes
 
 `--images N` picks a class-balanced subset of the training zip (classes taking turns) and writes it
-to a temporary zip that both runs read, so both see exactly the same images. The last line printed is
+to a temporary zip that both runs read, so both see exactly the same images. The last line is
 `section35 cnnapp=X.XXX plain=Y.YYY diff=Z.ZZZ cnnapp_s=A plain_s=B` (diff: cnnapp minus plain;
 seconds: each run's wall time, start and data decoding included). The exit status is 0 when both ran
 and agree within 0.02, 1 when they disagree, 2 when a run failed.
@@ -167,12 +167,13 @@ def parse(argv: list[str] | None):
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     work = Path(tempfile.mkdtemp(prefix="cnnapp-section35-"))
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1",
-           "CNNAPP_MODELS_DIR": str(work / "models"), "CNNAPP_DATA_DIR": str(work / "data")}  # fmt: skip
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
+    # The engine's runs and decoded images go to a temporary folder, removed at the end.
+    env.update(CNNAPP_MODELS_DIR=str(work / "models"), CNNAPP_DATA_DIR=str(work / "data"))
     try:
         train = subset_zip(args.train, args.images, work) if args.images else args.train
-        print(f"Section 3.5 on {args.images or 'all'} training images of {args.train} "
-              f"({train}), test images of {args.test}, at most {args.epochs} epochs", flush=True)  # fmt: skip
+        print(f"Section 3.5 on {args.images or 'all'} training images of {args.train} ({train}),"
+              f" test images of {args.test}, at most {args.epochs} epochs", flush=True)  # fmt: skip
         runs, figures = {}, {}
         for name, command in commands(train, args.test, args.epochs, args.seed).items():
             print(f"{name}: {' '.join(command)}", flush=True)

@@ -1,4 +1,4 @@
-"""bench/assignment35.py (section 3.5 in plain Keras, no cnnapp) and bench/section35.py, on tiny zips."""
+"""bench/assignment35.py (section 3.5 in plain Keras, no cnnapp) and bench/section35.py."""
 
 import ast
 import io
@@ -83,8 +83,8 @@ def test_the_network_is_the_engines_mired_bn_v3():
     kinds = [
         type(layer).__name__ for layer in engine.layers if type(layer).__name__ != "InputLayer"
     ]
-    assert [type(layer).__name__ for layer in plain.layers] == kinds  # table 8: 25 rows, plus Flatten
-    assert len(kinds) == 26
+    assert [type(layer).__name__ for layer in plain.layers] == kinds
+    assert len(kinds) == 26  # table 8's 25 rows, and Flatten
 
 
 def test_balanced_takes_classes_in_turn_and_list_images_says_what_is_wrong(tmp_path):
@@ -126,8 +126,8 @@ def test_section35_writes_a_balanced_subset_and_reads_both_last_lines(tmp_path):
     plain = ["test accuracy 0.4567", "assignment35 test_accuracy=0.457 epochs=7 seconds=12"]
     assert section35.plain_figures(plain) == {"test_accuracy": 0.4567, "epochs": 7}
     assert section35.plain_figures(["Traceback ..."]) is None
-    result = {"state": "completed", "run_id": "r1",
-              "metrics": {"test_accuracy": 0.5, "epochs_run": 9, "early_stopped_epoch": 9}}  # fmt: skip
+    metrics = {"test_accuracy": 0.5, "epochs_run": 9, "early_stopped_epoch": 9}
+    result = {"state": "completed", "run_id": "r1", "metrics": metrics}
     figures = section35.cnnapp_figures(["progress", json.dumps(result)])
     assert figures["test_accuracy"] == 0.5 and figures["epochs"] == 9
     assert section35.cnnapp_figures([json.dumps({"state": "failed", "metrics": {}})]) is None
