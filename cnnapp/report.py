@@ -1,11 +1,14 @@
 """The results table of saved runs, exported as CSV, Markdown or LaTeX for a report (pure Python).
 
 Rows come from a run's `config.json` and `metrics.json`; the columns are the assignment's (train
-loss and accuracy, validation loss and accuracy, test accuracy) plus what tells runs apart.
+loss and accuracy, validation loss and accuracy, test accuracy) plus what tells runs apart. The
+Reproduce page's table (one row per recipe, the assignment's figures beside ours) is exported by
+the same functions with `columns=reproduce_columns(table)` and `reproduce_rows(table, ours)`.
 
 Example:
     rows = [run_row(run.run_id, run.config, run.metrics) for run in RunStore().list(owner)]
     text = to_latex(rows, lang="es")
+    text = to_csv(reproduce_rows(table, ours), "en", reproduce_columns(table))
 """
 
 from __future__ import annotations
@@ -107,9 +110,21 @@ def run_row(
     return row
 
 
-def headers(lang: str = "en") -> list[str]:
+Columns = Sequence[tuple[str, str]]  # (key, kind) pairs, as COLUMNS
+
+
+def title(key: str, lang: str = "en") -> str:
+    """A column's title: `report.col.<key>`, or for `<metric>.<source>` (a Reproduce column,
+    source "assignment" or "ours") the metric's title with the source, "Val. acc. (ours)"."""
+    metric, _, source = key.partition(".")
+    if source:
+        return t(f"report.source.{source}", lang, metric=t(f"report.col.{metric}", lang))
+    return t(f"report.col.{key}", lang)
+
+
+def headers(lang: str = "en", columns: Columns = COLUMNS) -> list[str]:
     """The column titles in `lang`."""
-    return [t(f"report.col.{key}", lang) for key, _ in COLUMNS]
+    return [title(key, lang) for key, _ in columns]
 
 
 def _cell(value: Any, kind: str, lang: str = "en") -> str:
@@ -124,9 +139,11 @@ def _cell(value: Any, kind: str, lang: str = "en") -> str:
     return str(value)
 
 
-def _cells(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> list[list[str]]:
+def _cells(
+    rows: Sequence[Mapping[str, Any]], columns: Columns, lang: str = "en"
+) -> list[list[str]]:
     """Cells as text for Markdown and LaTeX: numbers the language's way (0,5000 in Spanish)."""
-    return [[_cell(row.get(key), kind, lang) for key, kind in COLUMNS] for row in rows]
+    return [[_cell(row.get(key), kind, lang) for key, kind in columns] for row in rows]
 
 
 def csv_cell(value: Any) -> Any:
@@ -139,7 +156,7 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
+def to_csv(rows: Sequence[Mapping[str, Any]], lang: str = "en", columns: Columns = COLUMNS) -> str:
     """The table as CSV (RFC 4180: commas, CRLF line ends; header row first, full precision).
 
     Numbers keep a decimal point in every language, so a spreadsheet reads them as numbers.
@@ -149,9 +166,9 @@ def to_csv(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
     """
     out = io.StringIO()
     writer = csv.writer(out)  # "\r\n" ends rows, so a "\r" in a cell is quoted too
-    writer.writerow([csv_cell(h) for h in headers(lang)])
+    writer.writerow([csv_cell(h) for h in headers(lang, columns)])
     for row in rows:
-        writer.writerow([csv_cell(row.get(key)) for key, _ in COLUMNS])
+        writer.writerow([csv_cell(row.get(key)) for key, _ in columns])
     return out.getvalue()
 
 
@@ -162,28 +179,34 @@ def markdown_escape(text: str) -> str:
     return " ".join(text.splitlines())
 
 
-def to_markdown(rows: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
+def to_markdown(
+    rows: Sequence[Mapping[str, Any]], lang: str = "en", columns: Columns = COLUMNS
+) -> str:
     """The table as a Markdown (GitHub) pipe table, metrics with 4 decimals."""
-    numeric = [kind != "text" for _, kind in COLUMNS]
+    numeric = [kind != "text" for _, kind in columns]
     lines = [
-        "| " + " | ".join(markdown_escape(h) for h in headers(lang)) + " |",
+        "| " + " | ".join(markdown_escape(h) for h in headers(lang, columns)) + " |",
         "| " + " | ".join("---:" if n else "---" for n in numeric) + " |",
     ]
-    for cells in _cells(rows, lang):
+    for cells in _cells(rows, columns, lang):
         lines.append("| " + " | ".join(markdown_escape(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def latex_escape(text: str) -> str:
-    """Escapes LaTeX's special characters in plain text."""
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+    """Escapes LaTeX's special characters in plain text; line breaks become spaces (a blank line
+    inside a table cell would end the paragraph, and the table, with an error)."""
+    return " ".join("".join(_LATEX_SPECIAL.get(ch, ch) for ch in text).splitlines())
 
 
 def to_latex(
-    rows: Sequence[Mapping[str, Any]], lang: str = "en", caption: str | None = None
+    rows: Sequence[Mapping[str, Any]],
+    lang: str = "en",
+    caption: str | None = None,
+    columns: Columns = COLUMNS,
 ) -> str:
     """The table as a LaTeX `table` with `tabular` (booktabs rules), metrics with 4 decimals."""
-    align = "".join("r" if kind != "text" else "l" for _, kind in COLUMNS)
+    align = "".join("r" if kind != "text" else "l" for _, kind in columns)
     lines = [
         r"% \usepackage{booktabs}",
         r"\begin{table}[ht]",
@@ -191,12 +214,82 @@ def to_latex(
         r"\small",
         rf"\begin{{tabular}}{{{align}}}",
         r"\toprule",
-        " & ".join(latex_escape(h) for h in headers(lang)) + r" \\",
+        " & ".join(latex_escape(h) for h in headers(lang, columns)) + r" \\",
         r"\midrule",
     ]
-    for cells in _cells(rows, lang):
+    for cells in _cells(rows, columns, lang):
         lines.append(" & ".join(latex_escape(c) for c in cells) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}"]
     lines.append(rf"\caption{{{latex_escape(caption or t('report.caption', lang))}}}")
     lines.append(r"\end{table}")
     return "\n".join(lines) + "\n"
+
+
+# The Reproduce page's table -----------------------------------------------------------------------
+
+SOURCES = ("assignment", "ours")
+
+
+def reproduce_columns(table) -> list[tuple[str, str]]:
+    """The columns of a results table beside ours: what each row is, the epochs we ran, each
+    metric from the assignment and from us, and (tables 9 and 11) the assignment's epochs.
+
+    Args:
+        table: a `cnnapp.recipes.Table`.
+    """
+    columns = [("modification", "text"), ("network", "text"), ("preprocessing", "text")]
+    columns.append(("epochs", "text"))  # what we ran: "3 of 20", "12 (early stop) of 40"
+    columns += [(f"{key}.{source}", "metric") for key in RESULT_COLUMNS for source in SOURCES]
+    if table.has_epochs:
+        columns.append(("epochs.assignment", "int"))
+    return columns
+
+
+def epochs_cell(metrics: Mapping[str, Any], epochs: int, lang: str = "en") -> str:
+    """What a row ran, against the recipe's `epochs`: "20 of 20", "3 of 20" (scaled down),
+    "12 (early stop) of 40", "5 (stopped) of 20"; empty before it has run."""
+    run = _whole(metrics.get("epochs_run"))
+    if run is None:
+        return ""
+    if metrics.get("early_stopped_epoch"):
+        key = "report.epochs_early"
+    elif metrics.get("stopped") is True:
+        key = "report.epochs_stopped"
+    else:
+        key = "report.epochs_of"
+    return t(key, lang, run=run, epochs=epochs)
+
+
+def reproduce_rows(
+    table, ours: Mapping[str, Mapping[str, Any]], lang: str = "en"
+) -> list[dict[str, Any]]:
+    """One row per recipe of `table`: the assignment's figures and ours (None where not run).
+
+    Args:
+        table: a `cnnapp.recipes.Table`.
+        ours: `{recipe id: metrics}` of the runs (a run's `metrics.json`); missing rows are empty.
+        lang: the language of the Epochs cells.
+    """
+    from cnnapp.nets.presets import PRESETS
+
+    rows = []
+    for recipe in table.recipes:
+        metrics = ours.get(recipe.id) or {}
+        preset = PRESETS.get(recipe.preset)
+        row = {
+            "modification": recipe.label,
+            "network": preset.name if preset else recipe.preset,
+            "preprocessing": recipe.preprocessing.describe(lang),
+            "epochs": epochs_cell(metrics, recipe.train.epochs, lang),
+            "epochs.assignment": _whole(recipe.reported.get("epochs")),
+        }
+        for key in RESULT_COLUMNS:
+            row[f"{key}.assignment"] = _number(recipe.reported.get(key))
+            row[f"{key}.ours"] = _number(metrics.get(key))
+        rows.append(row)
+    return rows
+
+
+def reproduce_caption(table, lang: str = "en") -> str:
+    """The LaTeX caption of an exported results table."""
+    return t("report.repro_caption", lang, caption=table.caption, section=table.section)

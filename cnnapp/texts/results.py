@@ -32,6 +32,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Loss and accuracy of each run on each set.",
         "Valores de loss y accuracy de cada ejecución en cada conjunto.",
     ),
+    "report.col.modification": ("Modification", "Modificación"),
+    "report.source.assignment": ("{metric} (assignment)", "{metric} (práctica)"),
+    "report.source.ours": ("{metric} (ours)", "{metric} (nuestra)"),
+    "report.epochs_of": ("{run} of {epochs}", "{run} de {epochs}"),
+    "report.epochs_early": (
+        "{run} (early stop) of {epochs}",
+        "{run} (parada temprana) de {epochs}",
+    ),
+    "report.epochs_stopped": ("{run} (stopped) of {epochs}", "{run} (detenida) de {epochs}"),
+    "report.repro_caption": (
+        "{caption}: the assignment's figures beside ours (section {section}).",
+        "{caption}: las cifras de la práctica junto a las nuestras (sección {section}).",
+    ),
     "compare.none": (
         "No saved runs yet: train one first.",
         "Aún no hay ejecuciones guardadas: entrena una primero.",
@@ -214,4 +227,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "repro.saved": ("from a saved run", "de una ejecución guardada"),
     "repro.saved_scaled": ("from a saved, scaled-down run", "de una ejecución guardada y reducida"),
     "repro.not_run": ("not run yet", "aún sin ejecutar"),
+    "repro.export_caption": (
+        "Export this table (the assignment's figures beside ours; Epochs says what ran):",
+        "Exporta esta tabla (las cifras de la práctica junto a las nuestras; Épocas dice qué se ejecutó):",
+    ),
 }

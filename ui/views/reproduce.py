@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
-from cnnapp import charts
+from cnnapp import charts, report
 from cnnapp.messages import words
 from cnnapp.nets.presets import PRESETS
 from cnnapp.recipes import TABLES, Recipe, Table
@@ -161,9 +161,10 @@ def _ours(recipe: Recipe, status, saved: dict) -> tuple[dict, str]:
 def results_ui(table: Table) -> None:
     """The assignment's figures beside ours, row by row, and a chart of validation and test."""
     found, saved = statuses(table), _saved_results(table)
-    rows, long_rows = [], []
+    rows, long_rows, our_metrics = [], [], {}
     for recipe in table.recipes:
         metrics, state = _ours(recipe, found.get(recipe.id), saved)
+        our_metrics[recipe.id] = metrics
         row = _describe(recipe)
         for key in RESULT_COLUMNS:
             theirs, ours = recipe.reported.get(key), metrics.get(key)
@@ -185,3 +186,28 @@ def results_ui(table: Table) -> None:
         chart = charts.reproduce_chart(frame, metric, lang())
         plot.show(chart, f"w_repro_chart_{metric}", col)
         col.caption(charts.reproduce_summary(frame, metric, lang()))
+    export_ui(table, our_metrics)
+
+
+EXPORTS = [  # (kind, maker, mime type, file extension)
+    ("csv", report.to_csv, "text/csv", "csv"),
+    ("markdown", report.to_markdown, "text/markdown", "md"),
+    ("latex", report.to_latex, "application/x-tex", "tex"),
+]
+
+
+def export_ui(table: Table, ours: dict[str, dict]) -> None:
+    """Download buttons: the table beside ours as CSV, Markdown and LaTeX."""
+    rows = report.reproduce_rows(table, ours, lang())
+    columns = report.reproduce_columns(table)
+    st.caption(t("repro.export_caption"))
+    for col, (kind, make, mime, ext) in zip(st.columns(3), EXPORTS, strict=True):
+        extra = {"caption": report.reproduce_caption(table, lang())} if kind == "latex" else {}
+        col.download_button(
+            t(f"compare.export_{kind}"),
+            data=make(rows, lang(), columns=columns, **extra),
+            file_name=f"reproduce-table-{table.id}.{ext}",
+            mime=mime,
+            key=f"w_repro_export_{kind}",
+            icon=":material/download:",
+        )
