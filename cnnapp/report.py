@@ -26,6 +26,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("dataset", "text"),
     ("network", "text"),
     ("preprocessing", "text"),
+    ("protocol", "text"),
     ("epochs", "int"),
     ("time_s", "seconds"),
     *((key, "metric") for key in RESULT_COLUMNS),
@@ -75,6 +76,15 @@ def describe_preprocessing(preprocessing: Mapping[str, Any] | None) -> str:
         return "?"
 
 
+def protocol_of(config: Mapping[str, Any]) -> str:
+    """A saved run's protocol, "ours" or "assignment" (runs saved before the switch: "ours")."""
+    from cnnapp.config import PROTOCOLS
+
+    train = config.get("train")
+    protocol = train.get("protocol", "ours") if isinstance(train, Mapping) else "ours"
+    return protocol if protocol in PROTOCOLS else "?"
+
+
 def run_row(run_id: str, config: Mapping[str, Any], metrics: Mapping[str, Any]) -> dict[str, Any]:
     """One table row from a saved run's config and metrics.
 
@@ -96,6 +106,7 @@ def run_row(run_id: str, config: Mapping[str, Any], metrics: Mapping[str, Any]) 
         "dataset": name,
         "network": config.get("network_name") or "custom",
         "preprocessing": describe_preprocessing(config.get("preprocessing")),
+        "protocol": protocol_of(config),
         "epochs": _whole(metrics.get("epochs_run")),
         "time_s": _number(metrics.get("wall_time_s")),
         "gap": None if train_acc is None or val_acc is None else train_acc - val_acc,
