@@ -9,9 +9,10 @@ loads with `safe_mode=True` (no `Lambda`) and takes raw 0-255 images:
 - `Backbone`: the `keras.applications` network without its top, called in inference mode
   (`training=False`), so its batch normalisation keeps ImageNet's statistics while it is
   fine-tuned (`train_batch_norm=True`, the assignment's protocol, passes `training` on instead,
-  as Keras 2 did: the statistics then follow the training batches). Keras 3 passes the outer `training` flag to every layer of a functional model,
-  overriding a `training=False` written when the model was built; a model of our own is the way
-  to keep it (a `keras.Model` subclass, so code that walks nested models sees its layers).
+  as Keras 2 did: the statistics then follow the training batches). Keras 3 passes the outer
+  `training` flag to every layer of a functional model, overriding a `training=False` written
+  when the model was built; a model of our own is the way to keep it (a `keras.Model` subclass,
+  so code that walks nested models sees its layers).
 
 This module imports Keras; `cnnapp.nets.backbones` (which does not) imports it when a model is built,
 and `RunStore.load_model` before a model is loaded.

@@ -4,8 +4,8 @@
 FIRST part for validation (as the assignment's `ImageDataGenerator`), builds the whole model from
 the shared starting weights (`prepare_model`; `TrainConfig.protocol` decides what the
 normalisation is fitted on and whether validation is augmented, see `cnnapp.training.protocol`),
-trains it through its `TrainingPlan` and the one
-fit path (`cnnapp.training.fit`), scores it in the assignment's columns and saves the run.
+trains it through its `TrainingPlan` and the one fit path (`cnnapp.training.fit`), scores it in
+the assignment's columns and saves the run.
 Nothing here knows about any UI.
 """
 
