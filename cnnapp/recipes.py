@@ -37,9 +37,17 @@ class Recipe:
         epochs: int | None = None,
         limit: int | None = None,
         dataset: dict | None = None,
+        protocol: str | None = None,
     ) -> dict[str, Any]:
-        """The recipe as a job spec; `epochs`, `limit` and `dataset` scale it down for a demo."""
+        """The recipe as a job spec; `epochs`, `limit` and `dataset` scale it down for a demo,
+        `protocol` ("ours" or "assignment", see `TrainConfig.protocol`) overrides the recipe's.
+
+        Raises:
+            ValueError: for an unknown protocol (or an impossible network).
+        """
         train = replace(self.train, epochs=epochs) if epochs else self.train
+        if protocol is not None:
+            train = replace(train, protocol=protocol)  # TrainConfig checks the value
         data = dict(dataset or {"name": self.dataset})
         if limit:
             data["limit"] = limit

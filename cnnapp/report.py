@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cnnapp.i18n import number, t
+from cnnapp.texts import TEXTS
 from cnnapp.training.scoring import RESULT_COLUMNS
 
 # (key, kind): kind "text", "int", "seconds" or "metric" decides how a value is written
@@ -29,6 +30,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("dataset", "text"),
     ("network", "text"),
     ("preprocessing", "text"),
+    ("protocol", "text"),
     ("epochs", "int"),
     ("time_s", "seconds"),
     *((key, "metric") for key in RESULT_COLUMNS),
@@ -78,6 +80,21 @@ def describe_preprocessing(preprocessing: Mapping[str, Any] | None, lang: str = 
         return "?"
 
 
+def protocol_of(config: Mapping[str, Any]) -> str:
+    """A saved run's protocol, "ours" or "assignment" (runs saved before the switch: "ours")."""
+    from cnnapp.config import PROTOCOLS
+
+    train = config.get("train")
+    protocol = train.get("protocol", "ours") if isinstance(train, Mapping) else "ours"
+    return protocol if protocol in PROTOCOLS else "?"
+
+
+def _protocol_words(protocol: str, lang: str) -> str:
+    """ "ours" / "assignment" in words of `lang` (Spanish: "nuestro" / "práctica")."""
+    key = f"report.protocol.{protocol}"
+    return t(key, lang) if key in TEXTS else protocol
+
+
 def run_row(
     run_id: str, config: Mapping[str, Any], metrics: Mapping[str, Any], lang: str = "en"
 ) -> dict[str, Any]:
@@ -101,6 +118,7 @@ def run_row(
         "dataset": name,
         "network": config.get("network_name") or t("report.custom", lang),
         "preprocessing": describe_preprocessing(config.get("preprocessing"), lang),
+        "protocol": _protocol_words(protocol_of(config), lang),
         "epochs": _whole(metrics.get("epochs_run")),
         "time_s": _number(metrics.get("wall_time_s")),
         "gap": None if train_acc is None or val_acc is None else train_acc - val_acc,

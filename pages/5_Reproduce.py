@@ -19,7 +19,7 @@ def main() -> None:
     st.caption(t("repro.intro"))
     table = reproduce.table_choice_ui()
     st.caption(t("repro.section", section=table.section, rows=len(table.recipes)))
-    scale = reproduce.scale_ui()
+    scale = {**reproduce.scale_ui(), "protocol": reproduce.protocol_ui()}
     running = reproduce.active(table)
     cols = st.columns([1, 1, 3])
     if cols[0].button(

@@ -69,7 +69,7 @@ def test_markdown_table():
 
 def test_latex_table_escapes_and_aligns():
     text = to_latex([row(label="50% of x_train & more")], lang="en")
-    assert "\\begin{tabular}{llllrr" in text
+    assert "\\begin{tabular}{lllllrr" in text  # label, dataset, network, preprocessing, protocol
     assert "50\\% of x\\_train \\& more" in text
     assert text.count("\\\\") == 2  # header row and one data row
     assert "\\toprule" in text and "\\bottomrule" in text

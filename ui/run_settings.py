@@ -13,6 +13,8 @@ from cnnapp.messages import words
 from ui import keys
 from ui.text import labeller, lang, t
 
+PROTOCOL_WIDGET = f"{keys.TRAIN_WIDGETS}protocol"  # a toggle: on is the assignment's protocol
+
 
 def _pre(name: str) -> dict:
     return keys.bind(f"{keys.PRE_WIDGETS}{name}", keys.PREPROCESSING, name)
@@ -50,7 +52,8 @@ def preprocessing_ui() -> Preprocessing:
 
 def train_config_ui() -> TrainConfig | str:
     """Optimizer, learning rate, momentum, Nesterov, batch size, epochs, validation, early
-    stopping, patience, seed. Returns a `TrainConfig`, or the message of what is wrong."""
+    stopping, patience, seed, protocol. Returns a `TrainConfig`, or the message of what is
+    wrong."""
     saved = st.session_state[keys.TRAIN_CONFIG]
     left, right = st.columns(2)
     optimizer = keys.bind(
@@ -101,10 +104,29 @@ def train_config_ui() -> TrainConfig | str:
         disabled=not saved["early_stopping"],
         **_cfg("patience"),
     )
+    protocol_ui()
     try:
         return TrainConfig.from_dict(st.session_state[keys.TRAIN_CONFIG])
     except ValueError as error:
         return words(error, lang())
+
+
+def protocol_ui() -> str:
+    """The "Assignment protocol" toggle, bound to `TrainConfig.protocol`; returns the protocol."""
+    state = st.session_state
+    state[PROTOCOL_WIDGET] = state[keys.TRAIN_CONFIG].get("protocol") == "assignment"
+    st.toggle(
+        t("cfg.protocol"), help=t("cfg.protocol_help"), key=PROTOCOL_WIDGET, on_change=_protocol
+    )
+    return state[keys.TRAIN_CONFIG].get("protocol", "ours")
+
+
+def _protocol() -> None:
+    protocol = "assignment" if st.session_state[PROTOCOL_WIDGET] else "ours"
+    st.session_state[keys.TRAIN_CONFIG] = {
+        **st.session_state[keys.TRAIN_CONFIG],
+        "protocol": protocol,
+    }
 
 
 def load_settings(preprocessing: dict, train: dict) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from cnnapp.cli.output import RESULT_HEADERS, format_table, result_row, wait_for
-from cnnapp.cli.train import dataset_ref
+from cnnapp.cli.train import add_protocol_flag, dataset_ref
 from cnnapp.nets.presets import PRESETS, get_preset
 from cnnapp.nets.spec import summarize
 from cnnapp.nets.table import layer_table
+from cnnapp.report import protocol_of
 from cnnapp.training.scoring import RESULT_COLUMNS
 
 
@@ -44,6 +45,7 @@ def cmd_runs(args) -> int:
                         "problem": r.problem,
                         "owner": r.owner,
                         "label": r.label,
+                        "protocol": protocol_of(r.config),
                         "metrics": {k: r.metrics.get(k) for k in (*RESULT_COLUMNS, "epochs_run")},
                     }
                     for r in runs
@@ -51,9 +53,11 @@ def cmd_runs(args) -> int:
             )
         )
         return 0
-    rows = [[r.run_id, r.status, r.label, *result_row(r.metrics)] for r in runs]
+    rows = [
+        [r.run_id, r.status, r.label, protocol_of(r.config), *result_row(r.metrics)] for r in runs
+    ]
     print(
-        format_table(["run", "status", "label", *RESULT_HEADERS], rows)
+        format_table(["run", "status", "label", "protocol", *RESULT_HEADERS], rows)
         if rows
         else "No saved runs."
     )
@@ -66,9 +70,9 @@ def cmd_reproduce(args) -> int:
 
     table = get_table(args.table)
     data = dataset_ref(args.data, None, None, None) if args.data else None
-    specs = [
-        r.job_spec("cli", epochs=args.epochs, limit=args.limit, dataset=data) for r in table.recipes
-    ]
+    scale = {"epochs": args.epochs, "limit": args.limit, "dataset": data}
+    protocol = args.protocol or "ours"
+    specs = [r.job_spec("cli", protocol=protocol, **scale) for r in table.recipes]
     executor = LocalExecutor()
     try:
         job_ids = [executor.submit(spec, "cli") for spec in specs]
@@ -99,9 +103,9 @@ def cmd_reproduce(args) -> int:
         )
         rows.append(["", f"ours ({status.state})", *result_row(metrics), metrics.get("epochs_run")])
     if args.json:
-        print(json.dumps({"table": table.id, "rows": out}))
+        print(json.dumps({"table": table.id, "protocol": protocol, "rows": out}))
     else:
-        print(f"{table.title} ({table.caption})")
+        print(f"{table.title} ({table.caption}), {protocol} protocol")
         print(format_table(["row", "source", *RESULT_HEADERS, "epochs"], rows))
     return 0 if all(s.state == "completed" for s in statuses) else 1
 
@@ -120,5 +124,6 @@ def add_parsers(sub) -> None:
     p.add_argument("--epochs", type=int, help="fewer epochs than the assignment, for a demo")
     p.add_argument("--limit", type=int, help="at most this many training images")
     p.add_argument("--data", help="another dataset than the recipe's (e.g. procedural)")
+    add_protocol_flag(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_reproduce)

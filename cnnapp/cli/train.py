@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from cnnapp.cli.output import RESULT_HEADERS, format_table, result_row, wait_for
-from cnnapp.config import Preprocessing, TrainConfig
+from cnnapp.config import PROTOCOLS, Preprocessing, TrainConfig
 from cnnapp.nets.presets import PRESETS, get_preset
 from cnnapp.nets.spec import spec_from_json
 
@@ -58,6 +58,7 @@ def config_from(args) -> TrainConfig:
         "early_stopping": args.early_stopping,
         "patience": args.patience,
         "seed": args.seed,
+        "protocol": args.protocol,
     }
     return TrainConfig(**{k: v for k, v in values.items() if v is not None})
 
@@ -149,7 +150,30 @@ def add_train_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rotation", type=float, default=0.0, help="degrees")
     p.add_argument("--translation", type=float, default=0.0, help="fraction of the size")
     p.add_argument("--contrast", type=float, default=0.0)
+    add_protocol_flag(p)
     p.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+
+
+def protocol_value(text: str) -> str:
+    """`--protocol`'s value: "ours" or "assignment" (argparse shows the message of a bad one)."""
+    if text not in PROTOCOLS:
+        raise argparse.ArgumentTypeError(
+            f"got {text!r}; expected 'ours' (this project's, the default) or 'assignment' (the "
+            "assignment's normalisation, augmented validation and batch norm), e.g. "
+            "--protocol assignment"
+        )
+    return text
+
+
+def add_protocol_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--protocol",
+        type=protocol_value,
+        metavar="{ours,assignment}",
+        help="'assignment' repeats the assignment's choices: normalisation fitted on all "
+        "training images, validation images augmented, a fine-tuned backbone's batch norm "
+        "trained (default: ours)",
+    )
 
 
 def add_parser(sub) -> None:

@@ -112,3 +112,13 @@ def preprocessed_statistics(backbone: str, mean: list, variance: list) -> tuple[
         return [2 * m - 1 for m in mean], [4 * v for v in variance]
     means = [255 * m - c for m, c in zip(mean[::-1], CAFFE_MEAN_BGR, strict=True)]
     return means, [255 * 255 * v for v in variance[::-1]]
+
+
+def raw_statistics(mean: list, variance: list) -> tuple[list, list]:
+    """The assignment's statistics with a backbone: those of the raw 0-255 pixels, RGB order.
+
+    Keras 2's `ImageDataGenerator.fit(x_train)` measured the raw images, and its generator
+    subtracted that mean (and divided by that deviation) after `preprocess_input`, channel by
+    channel as they came (BGR after "caffe"). From the statistics of images / 255.
+    """
+    return [255 * m for m in mean], [255 * 255 * v for v in variance]

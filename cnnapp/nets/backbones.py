@@ -17,8 +17,9 @@ A backbone layer is plain data like any other layer:
 
 It must be the first layer: the model takes raw 0-255 images of the dataset's size, and the
 registered layers of `cnnapp.nets.backbone_layers` resize them and apply the backbone's
-`preprocess_input`. The backbone always runs in inference mode, so its batch normalisation keeps
-ImageNet's statistics when it is fine-tuned. Parameter counts are known without Keras (tables
+`preprocess_input`. The backbone runs in inference mode, so its batch normalisation keeps
+ImageNet's statistics when it is fine-tuned (except under the assignment's protocol, see
+`cnnapp.training.protocol`). Parameter counts are known without Keras (tables
 below, checked against `count_params()` by the tests).
 """
 
@@ -29,6 +30,7 @@ from cnnapp.nets.backbone_catalog import (
     BACKBONES,
     NAMES,
     preprocessed_statistics,
+    raw_statistics,
     trainable_params,
 )
 from cnnapp.nets.registry import Field, LayerSpecError, LayerType, register
@@ -119,7 +121,9 @@ BACKBONE_TYPE = LayerType(
 register(BACKBONE_TYPE)
 
 
-def input_layers(spec: dict, rescaled: bool, normalization: tuple | None) -> list:
+def input_layers(
+    spec: dict, rescaled: bool, normalization: tuple | None, protocol: str = "ours"
+) -> list:
     """The layers between the raw images (or the preprocessing layers) and the backbone.
 
     Args:
@@ -127,6 +131,9 @@ def input_layers(spec: dict, rescaled: bool, normalization: tuple | None) -> lis
         rescaled: True when a `Rescaling(1/255)` layer comes first (the model has preprocessing).
         normalization: `(mean, variance)` per channel of the training images scaled to [0, 1]
             (from `fit_normalization`), to standardise what the backbone receives; or `None`.
+        protocol: "ours" standardises what the backbone receives (the statistics after its
+            `preprocess_input`); "assignment" subtracts the raw images' statistics instead, as
+            the assignment's generator did (`raw_statistics`).
 
     Returns:
         `[BackboneInput]`, followed by a `Normalization` layer when `normalization` is given.
@@ -141,7 +148,10 @@ def input_layers(spec: dict, rescaled: bool, normalization: tuple | None) -> lis
         )
     ]
     if normalization is not None:
-        mean, variance = preprocessed_statistics(spec["name"], *normalization)
+        if protocol == "assignment":
+            mean, variance = raw_statistics(*normalization)
+        else:
+            mean, variance = preprocessed_statistics(spec["name"], *normalization)
         layers.append(
             keras.layers.Normalization(mean=mean, variance=variance, name="pre_normalize")
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from cnnapp.config import PROTOCOLS
 from cnnapp.nets.registry import LAYER_TYPES
 from cnnapp.nets.spec import normalize_spec, summarize
 
@@ -27,6 +28,7 @@ def build_model(
     normalization: tuple | None = None,
     seed: int | None = None,
     name: str = "cnn",
+    protocol: str = "ours",
 ):
     """Builds the Keras model of a spec, with the softmax output layer appended.
 
@@ -39,13 +41,19 @@ def build_model(
         normalization: `(mean, variance)` per channel, required when preprocessing.normalize.
         seed: seeds the augmentation layers.
         name: the model's name.
+        protocol: "ours", or "assignment": a backbone's batch norm trains when fine-tuned, and
+            normalisation with a backbone uses the raw images' statistics, as the assignment's
+            code did (see `cnnapp.training.protocol`).
 
     Returns:
         A `keras.Model`.
 
     Raises:
         NetworkError: if the network is impossible (checked before anything is built).
+        ValueError: for an unknown protocol.
     """
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {list(PROTOCOLS)}, got {protocol!r}.")
     summary = summarize(spec, input_shape, num_classes)
     import keras
 
@@ -69,10 +77,13 @@ def build_model(
                 "fit_normalization(x_train) and pass normalization=(mean, variance)."
             )
         stats = normalization if normalize else None
-        for layer in input_layers(backbone, preprocessing is not None, stats):
+        for layer in input_layers(backbone, preprocessing is not None, stats, protocol):
             x = layer(x)
     for index, layer in enumerate(summary.spec):
-        x = LAYER_TYPES[layer["type"]].make(layer, layer_name(index, layer["type"]))(x)
+        keras_layer = LAYER_TYPES[layer["type"]].make(layer, layer_name(index, layer["type"]))
+        if layer["type"] == "backbone" and protocol == "assignment":
+            keras_layer.train_batch_norm = True  # Keras 2's batch norm trained when fine-tuning
+        x = keras_layer(x)
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="output")(x)
     return keras.Model(inputs, outputs, name=name)
 

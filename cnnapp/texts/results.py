@@ -12,6 +12,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.col.dataset": ("Dataset", "Conjunto"),
     "report.col.network": ("Network", "Red"),
     "report.col.preprocessing": ("Preprocessing", "Preprocesado"),
+    "report.col.protocol": ("Protocol", "Protocolo"),
+    "report.protocol.ours": ("ours", "nuestro"),
+    "report.protocol.assignment": ("assignment", "práctica"),
     "report.col.epochs": ("Epochs", "Épocas"),
     "report.col.time_s": ("Time (s)", "Tiempo (s)"),
     "report.col.train_loss": ("Train loss", "Loss train"),
@@ -191,6 +194,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "repro.epochs": ("Epochs per row", "Épocas por fila"),
     "repro.scale_limit": ("Fewer training images", "Menos imágenes de entrenamiento"),
     "repro.limit": ("Training images per row", "Imágenes de entrenamiento por fila"),
+    "repro.protocol": (
+        "Assignment protocol in every row",
+        "Protocolo de la práctica en todas las filas",
+    ),
+    "repro.protocol_caption": (
+        "Rows not run in this session show the newest saved run with {protocol}.",
+        "Las filas no ejecutadas en esta sesión muestran la ejecución guardada más reciente con {protocol}.",
+    ),
+    "protocol.ours": ("our protocol", "nuestro protocolo"),
+    "protocol.assignment": ("the assignment's protocol", "el protocolo de la práctica"),
     "repro.scale_procedural": (
         "Procedural dataset instead of CIFAR (offline demo)",
         "Conjunto procedural en vez de CIFAR (demo sin conexión)",

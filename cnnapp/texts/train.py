@@ -55,6 +55,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Para cuando la accuracy de validación deja de mejorar y conserva los pesos de la mejor época.",
     ),
     "cfg.patience": ("Patience (epochs)", "Paciencia (épocas)"),
+    "cfg.protocol": ("Assignment protocol", "Protocolo de la práctica"),
+    "cfg.protocol_help": (
+        "Off (ours): normalisation is fitted on the training part only, validation images are not augmented, and a fine-tuned backbone's batch norm keeps its ImageNet statistics. "
+        "On (the assignment's): normalisation is fitted on all training images, validation part included (datagen.fit(x_train)); "
+        "validation images are augmented like the training images (one ImageDataGenerator made both), and early stopping watches that accuracy; "
+        "a fine-tuned backbone's batch norm updates its statistics with every batch, as in Keras 2 (this spoils the shared MobileNetV2 weights, whose batch norm is folded); "
+        "with a backbone, the raw images' mean and deviation are subtracted after preprocess_input. "
+        "Train and test accuracy are measured the same way under both.",
+        "Desactivado (el nuestro): la normalización se ajusta solo con la parte de entrenamiento, las imágenes de validación no se aumentan y la batch norm de un backbone en ajuste fino conserva sus estadísticas de ImageNet. "
+        "Activado (el de la práctica): la normalización se ajusta con todas las imágenes de entrenamiento, validación incluida (datagen.fit(x_train)); "
+        "las imágenes de validación se aumentan como las de entrenamiento (un mismo ImageDataGenerator generaba ambas) y la parada temprana vigila esa accuracy; "
+        "la batch norm de un backbone en ajuste fino actualiza sus estadísticas con cada lote, como en Keras 2 (esto estropea los pesos compartidos de MobileNetV2, cuya batch norm está plegada); "
+        "con un backbone, se restan la media y la desviación de las imágenes sin procesar tras preprocess_input. "
+        "La accuracy de train y de test se mide igual con ambos.",
+    ),
     "train.custom_network": ("Custom network", "Red personalizada"),
     "train.invalid_network": (
         "The network cannot be trained: {error}",

@@ -6,6 +6,7 @@
 | `fit` | the one fit path: optimizer, compile, progress and early stopping -> `FitOutcome` |
 | `progress` | the Keras callback that reports events and honours stop requests |
 | `plan` | how a model trains fast: precision, where augmentation runs, `steps_per_execution` |
+| `protocol` | the assignment's protocol (`TrainConfig.protocol`): what it changes, augmented validation |
 | `scoring` | `RESULT_COLUMNS` (the assignment's columns) and `score` |
 | `record` | the run record: `config.json`, run facts, saving to the run store |
 | `train_job` | the training job (`kind: "train"`): `run_job`, `prepare_model`, starting weights |

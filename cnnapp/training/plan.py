@@ -16,6 +16,8 @@ every variable with it:
   in float32, on a GPU, and on the TensorFlow backend on a CPU that computes bfloat16 natively
   (AMX or AVX512-BF16: about 1.6× faster there); elsewhere it is ignored. The saved model is
   float32 either way.
+- Under the assignment's protocol the validation images are augmented too (`fit_data`'s
+  `augment_validation`, see `cnnapp.training.protocol`).
 
 Everything here uses the `keras` API; TensorFlow-only code lives in `cnnapp.tf_backend`.
 """
@@ -188,30 +190,52 @@ def _identity(layer):
     return layer
 
 
-def fit_data(model, plan: TrainingPlan, data: tuple, batch_size: int, seed: int) -> dict[str, Any]:
+def fit_data(
+    model,
+    plan: TrainingPlan,
+    data: tuple,
+    batch_size: int,
+    seed: int,
+    augment_validation: bool = False,
+) -> dict[str, Any]:
     """The `fit` arguments for `(x_train, y_train, x_val, y_val)`.
 
     With `augment_in="data"`, `tf.data` pipelines that apply the model's leading layers; otherwise
     the uint8 arrays themselves (Keras batches, shuffles and prefetches them).
+
+    Args:
+        augment_validation: augment the validation images too, afresh every epoch, as the
+            assignment's generator did (`cnnapp.training.protocol`); the network still
+            validates in inference mode.
 
     Returns:
         `{"x", "y", "batch_size", "validation_data", "shuffle"}` to pass to `model.fit`.
     """
     x_train, y_train, x_val, y_val = data
     has_val = len(x_val) > 0
+    augment_validation = augment_validation and bool(leading_layers(model))
     if plan.augment_in != "data":
+        val = (x_val, y_val) if has_val else None
+        if has_val and augment_validation:
+            from cnnapp.training.protocol import validation_batches
+
+            val = validation_batches(_pipeline_layers(model), x_val, y_val, batch_size, seed + 1)
         return {
             "x": x_train,
             "y": y_train,
             "batch_size": batch_size,
-            "validation_data": (x_val, y_val) if has_val else None,
+            "validation_data": val,
             "shuffle": True,
         }
     from cnnapp.tf_backend import image_dataset
 
     layers = _pipeline_layers(model)
     train = image_dataset(x_train, y_train, batch_size, layers, training=True, seed=seed)
-    val = image_dataset(x_val, y_val, batch_size, layers) if has_val else None
+    val = None
+    if has_val:  # training=True augments (and shuffles, which changes no metric)
+        val = image_dataset(
+            x_val, y_val, batch_size, _pipeline_layers(model), augment_validation, seed + 1
+        )
     return {"x": train, "y": None, "batch_size": None, "validation_data": val, "shuffle": False}
 
 

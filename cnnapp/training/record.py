@@ -31,7 +31,8 @@ def run_config(
         spec: the job spec (from `make_job_spec`).
         dataset: the loaded `Dataset` (its source, classes and input shape).
         config: the training settings.
-        normalization: the `(mean, variance)` fitted on the training part, or None.
+        normalization: the `(mean, variance)` fitted on the training part (all training images
+            under the assignment's protocol, `config.protocol`), or None.
         split: `{"train": n, "val": n, "validation": "first" | "last"}`; the test size is added.
         status: "completed" or "stopped".
     """

@@ -2,8 +2,10 @@
 
 `run_job` runs inside a worker process (see `cnnapp.jobs`): it loads the data, splits off the
 FIRST part for validation (as the assignment's `ImageDataGenerator`), builds the whole model from
-the shared starting weights (`prepare_model`), trains it through its `TrainingPlan` and the one
-fit path (`cnnapp.training.fit`), scores it in the assignment's columns and saves the run.
+the shared starting weights (`prepare_model`; `TrainConfig.protocol` decides what the
+normalisation is fitted on and whether validation is augmented, see `cnnapp.training.protocol`),
+trains it through its `TrainingPlan` and the one fit path (`cnnapp.training.fit`), scores it in
+the assignment's columns and saves the run.
 Nothing here knows about any UI.
 """
 
@@ -22,6 +24,7 @@ import numpy as np
 from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.nets.build import build_model, network_layer_names
 from cnnapp.runs.info import new_run_id
+from cnnapp.training import protocol
 from cnnapp.training.fit import compile_model, fit, phase
 from cnnapp.training.record import live_logs, run_config, run_facts, save_run
 from cnnapp.training.scoring import score
@@ -34,7 +37,7 @@ class PreparedModel:
     """A built model ready to train, and what was needed to build it."""
 
     model: Any  # the whole model (preprocessing included), not compiled
-    normalization: tuple | None  # (mean, variance) fitted on the training part, or None
+    normalization: tuple | None  # (mean, variance) fitted on x_train (see prepare_model), or None
     fingerprint: str  # of the starting weights
     rebuild: Callable[[], Any]  # builds the same model again (under the current dtype policy)
 
@@ -76,9 +79,11 @@ def prepare_model(
     Args:
         network: the layer spec.
         dataset: the `Dataset` (input shape and classes).
-        x_train: the training part, to fit the normalisation on (when `preprocessing.normalize`).
+        x_train: the images to fit the normalisation on (when `preprocessing.normalize`): the
+            training part, or under the assignment's protocol every training image
+            (`cnnapp.training.protocol.normalization_images`).
         preprocessing: the run's preprocessing.
-        config: its settings (the seed).
+        config: its settings (the seed, the protocol).
         precision: a Keras dtype policy ("float32", or "mixed_bfloat16"/"mixed_float16" from
             `cnnapp.training.plan.precision_for`); the model is built under it.
 
@@ -100,6 +105,7 @@ def prepare_model(
             preprocessing=preprocessing,
             normalization=norm,
             seed=config.seed,
+            protocol=config.protocol,
         )
 
     previous = keras.config.dtype_policy()
@@ -160,7 +166,8 @@ def run_job(
 
     device = accelerator()
     precision = pipeline.precision_for(config, device)
-    prepared = prepare_model(spec["network"], dataset, data[0], preprocessing, config, precision)
+    fitted_on = protocol.normalization_images(dataset.x_train, data[0], config)
+    prepared = prepare_model(spec["network"], dataset, fitted_on, preprocessing, config, precision)
     model = prepared.model
     batches = -(-len(data[0]) // config.batch_size)
     plan = pipeline.make_plan(model, config, batches, device)
@@ -168,7 +175,9 @@ def run_job(
     compile_model(trainer, config, plan.steps_per_execution)
     phase(report, "training")
     info = {"train_size": len(data[0]), "val_size": len(data[2]), "device": device}
-    inputs = pipeline.fit_data(model, plan, data, config.batch_size, config.seed)
+    inputs = pipeline.fit_data(
+        model, plan, data, config.batch_size, config.seed, protocol.is_assignment(config)
+    )
     run_id = new_run_id()  # chosen now: TensorBoard logs go under it while it trains
     outcome = fit(
         trainer, inputs, config, report, should_stop, batches=batches, info=info,

@@ -21,6 +21,7 @@ from ui.submit import submit
 from ui.text import lang, t
 
 PROCEDURAL = {"name": "procedural"}
+PROTOCOL_WIDGET = "w_repro_protocol"  # a toggle: on runs every row under the assignment's protocol
 
 
 def _table_name(table_id: str) -> str:
@@ -69,6 +70,17 @@ def scale_ui() -> dict:
     if epochs or limit or dataset:
         st.warning(t("repro.scaled_warning"), icon=":material/info:")
     return {"epochs": epochs, "limit": limit, "dataset": dataset}
+
+
+def protocol_ui() -> str:
+    """The "Assignment protocol" toggle for the table's jobs; returns "assignment" or "ours"."""
+    st.toggle(t("repro.protocol"), help=t("cfg.protocol_help"), key=PROTOCOL_WIDGET)
+    return chosen_protocol()
+
+
+def chosen_protocol() -> str:
+    """The protocol the toggle asks for (our figures are shown from runs of that protocol)."""
+    return "assignment" if st.session_state.get(PROTOCOL_WIDGET) else "ours"
 
 
 def _describe(recipe: Recipe) -> dict:
@@ -127,12 +139,15 @@ def stop_table(table: Table) -> None:
             executor.cancel(status.id, owner)
 
 
-def _saved_results(table: Table) -> dict[str, dict]:
-    """Newest saved run's metrics (and config) per recipe of the table, visible to the session."""
+def _saved_results(table: Table, protocol: str) -> dict[str, dict]:
+    """Newest saved run's metrics (and config) per recipe of the table, visible to the session,
+    among the runs of `protocol`."""
     found: dict[str, dict] = {}
     ids = {r.id for r in table.recipes}
     for run in resources.run_store().list(keys.owner()):  # newest first
         recipe = run.config.get("recipe")
+        if report.protocol_of(run.config) != protocol:
+            continue
         if run.status == "ok" and recipe in ids and recipe not in found:
             found[recipe] = {"metrics": run.metrics, "config": run.config}
     return found
@@ -160,7 +175,8 @@ def _ours(recipe: Recipe, status, saved: dict) -> tuple[dict, str]:
 
 def results_ui(table: Table) -> None:
     """The assignment's figures beside ours, row by row, and a chart of validation and test."""
-    found, saved = statuses(table), _saved_results(table)
+    protocol = chosen_protocol()
+    found, saved = statuses(table), _saved_results(table, protocol)
     rows, long_rows, our_metrics = [], [], {}
     for recipe in table.recipes:
         metrics, state = _ours(recipe, found.get(recipe.id), saved)
@@ -180,6 +196,7 @@ def results_ui(table: Table) -> None:
         row[t("repro.col.state")] = state
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="w_repro_results")
+    st.caption(t("repro.protocol_caption", protocol=t(f"protocol.{protocol}")))
     frame = charts.reproduce_frame(long_rows)
     cols = st.columns(2)
     for col, metric in zip(cols, ("val_accuracy", "test_accuracy"), strict=True):
