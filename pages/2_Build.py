@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from cnnapp.config import Preprocessing
-from cnnapp.nets.keras_code import keras_code
+from cnnapp.export.model import keras_code
 from cnnapp.nets.spec import NetworkError, spec_to_json, summarize
 from cnnapp.nets.table import layer_table
 from ui import keys, lang, nav, page, t
