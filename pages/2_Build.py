@@ -32,6 +32,7 @@ def export_ui(spec, input_shape, num_classes) -> None:
         key="w_build_save",
         icon=":material/download:",
     )
+    build.downloads_ui(spec, input_shape, num_classes)
     with st.expander(t("build.keras_code")):
         preprocessing = Preprocessing.from_dict(st.session_state[keys.PREPROCESSING])
         st.code(keras_code(spec, input_shape, num_classes, preprocessing), language="python")

@@ -8,12 +8,13 @@ from cnnapp.texts import (
     classify,
     classroom,
     data,
+    export,
     lecturer,
     results,
     train,
 )
 
-_PARTS = (app, auth, classroom, lecturer, data, build, train, results, classify, charts)
+_PARTS = (app, auth, classroom, lecturer, data, build, train, results, classify, charts, export)
 
 TEXTS: dict[str, tuple[str, str]] = {}
 for _part in _PARTS:
