@@ -278,3 +278,21 @@ def test_every_preset_makes_a_clean_standalone_script(preset, protocol):
             input=text, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert lint.returncode == 0, lint.stdout
+
+
+@pytest.mark.slow  # compiling MobileNetV2's training step takes a minute on a busy 2-core machine
+@pytest.mark.parametrize("protocol", ["ours", "assignment"])
+def test_a_fine_tuned_backbones_batch_norm_follows_the_protocol(protocol):
+    """ "ours": its moving statistics stay as loaded while it trains; "assignment": they move."""
+    network = small_backbone(trainable_blocks=None)
+    settings = settings_for(network, None, Preprocessing(), protocol=protocol, epochs=1)
+    script = load_script(keras3_script(settings))
+    keras.utils.set_random_seed(0)
+    model = script["make_model"]((32, 32, 3), 3)
+    norms = [w for w in model.non_trainable_weights if "moving_mean" in w.path]
+    before = [np.array(w.numpy()) for w in norms]
+    images = np.random.default_rng(0).integers(0, 255, (16, 32, 32, 3)).astype("uint8")
+    script["train"](model, images, np.arange(16) % 3, None, 1, 8)
+    moved = [not np.allclose(b, w.numpy()) for b, w in zip(before, norms, strict=True)]
+    assert len(norms) == 52  # MobileNetV2's batch norm layers
+    assert not any(moved) if protocol == "ours" else sum(moved) > len(norms) // 2
