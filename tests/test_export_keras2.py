@@ -127,3 +127,30 @@ def test_it_says_where_the_runs_protocol_differs():
     assert "ImageDataGenerator has no contrast option" in script(
         get_preset("basenet"), None, Preprocessing(contrast_range=0.2)
     )
+
+
+def _code_only(text: str) -> str:
+    """The program without its texts: every string constant blanked (comments are dropped)."""
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = ""
+    return ast.dump(tree)
+
+
+def test_user_given_names_never_become_code():
+    """A label or a zip's name with quotes, backslashes and newlines stays inside the texts."""
+    from cnnapp.export import keras3_script
+
+    evil = 'net"""\nimport os\nos.system("echo owned")  # \\N{'
+
+    def both(name: str) -> list[str]:
+        ref = {"name": "folder", "path": f"/uploads/{name}.zip"}
+        settings = from_choices(
+            get_preset("basenet"), ref, None, None, network_name=name, label=name
+        )
+        return [keras3_script(settings), keras2_script(settings)]
+
+    for evil_text, plain_text in zip(both(evil), both("net"), strict=True):
+        assert _code_only(evil_text) == _code_only(plain_text)  # the same program
+        assert "net''' import os os.system('echo owned') # /N{" in evil_text  # one line

@@ -16,12 +16,26 @@ from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.data.loader import normalize_ref
 from cnnapp.data.shapes import known_shape
 from cnnapp.nets.spec import normalize_spec, summarize
+from cnnapp.runs.info import validate_run_id
 from cnnapp.training.jobspec import job_kind
 
 CIFAR = ("cifar100_25", "cifar10")  # what `keras.datasets` downloads
 BIRDS = ("cub200", "cub200_2011")
 # Datasets a script cannot get by itself: `--data` must point to a folder of class subfolders.
 NEEDS_DATA = ("procedural", "folder", *BIRDS)
+
+
+def code_safe(text: object, limit: int = 120) -> str:
+    """User-given text (a label, a file name) made safe to write into a comment or a docstring.
+
+    One line, no backslashes or double quotes (which could end a docstring or start an escape),
+    printable characters only, at most `limit` characters: the text can never become code.
+    """
+    cleaned = "".join(
+        c if c.isprintable() else " " for c in str(text).replace("\\", "/").replace('"', "'")
+    )
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ class ScriptSettings:
         """The dataset in words, without server folders (a folder shows its last name only)."""
         name = self.dataset["name"]
         if name == "folder":
-            return f"your images ({PurePath(self.dataset['path']).name})"
+            return f"your images ({code_safe(PurePath(self.dataset['path']).name, 60)})"
         return {
             "procedural": "CNN Lab's procedural shapes",
             "cifar100_25": "CIFAR-100, its first 25 classes",
@@ -129,8 +143,8 @@ def from_choices(
         preprocessing=preprocessing,
         config=config,
         kind=job_kind(summary.spec, preprocessing),
-        label=label or network_name or "custom network",
-        network_name=network_name,
+        label=code_safe(label or network_name or "custom network"),
+        network_name=code_safe(network_name) if network_name else None,
         run_id=None,
         input_shape=shape,
         num_classes=classes,
@@ -144,8 +158,10 @@ def from_run(
     """The settings of a saved run, from its `spec.json`, `config.json` and `metrics.json`.
 
     Raises:
-        ValueError: if the run's config lacks what a script needs (dataset, settings).
+        ValueError: if `run_id` is malformed, or the run's config lacks what a script needs
+            (dataset, settings).
     """
+    run_id = validate_run_id(run_id)
     try:
         ref = normalize_ref(config["dataset"])
         preprocessing = Preprocessing.from_dict(config.get("preprocessing"))
@@ -169,8 +185,8 @@ def from_run(
         preprocessing=preprocessing,
         config=train,
         kind=kind or job_kind(network, preprocessing),
-        label=str(config.get("label") or config.get("network_name") or run_id),
-        network_name=config.get("network_name"),
+        label=code_safe(config.get("label") or config.get("network_name") or run_id),
+        network_name=code_safe(config["network_name"]) if config.get("network_name") else None,
         run_id=run_id,
         input_shape=(int(shape[0]), int(shape[1]), int(shape[2])),
         num_classes=classes,
