@@ -80,3 +80,15 @@ def test_build_scripts_follow_the_train_settings():
     at.run()
     assert not at.exception
     assert any("normalisation; 7 epochs" in c.value for c in at.caption)
+
+
+def test_a_backbone_network_shown_for_the_birds_is_exported_for_them():
+    at = open_page("pages/2_Build.py", "en")
+    at.selectbox(key="w_build_preset_en").set_value("resnet50_ft_v1").run()
+    assert not at.exception
+    assert any("Caltech-UCSD Birds" in c.value and "20 epochs" in c.value for c in at.caption)
+    at.session_state["dataset_ref"] = {"name": "folder", "path": None}  # chosen, no path yet
+    at.run()
+    assert not at.exception and not at.error
+    assert any(c.value.startswith("No script yet: ") for c in at.caption)
+    assert "w_build_script" not in buttons(at)

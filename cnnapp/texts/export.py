@@ -30,6 +30,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This run cannot be downloaded as code: {error}",
         "Esta ejecución no se puede descargar como código: {error}",
     ),
+    "export.build_failed": (
+        "No script yet: {error}",
+        "Aún no hay script: {error}",
+    ),
     "export.build_caption": (
         "The scripts train this network on {dataset} with the settings of Data and Train "
         "({preprocessing}; {epochs} epochs).",
