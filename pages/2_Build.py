@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from cnnapp.config import Preprocessing
-from cnnapp.nets.keras_code import keras_code
+from cnnapp.export.model import keras_code
 from cnnapp.nets.spec import NetworkError, spec_to_json, summarize
 from cnnapp.nets.table import layer_table
 from ui import keys, lang, nav, num, page, t, workspace
@@ -32,6 +32,7 @@ def export_ui(spec, input_shape, num_classes) -> None:
         key="w_build_save",
         icon=":material/download:",
     )
+    build.downloads_ui(spec, input_shape, num_classes)
     with st.expander(t("build.keras_code")):
         preprocessing = Preprocessing.from_dict(st.session_state[keys.PREPROCESSING])
         st.code(keras_code(spec, input_shape, num_classes, preprocessing), language="python")

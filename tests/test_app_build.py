@@ -167,7 +167,10 @@ def test_a_backbone_layer_is_edited_with_its_own_widgets():
     at.selectbox(key="w_build_preset_en").set_value("resnet50_ft_v1").run()
     table = at.dataframe[0].value
     assert table["Type"].tolist()[0] == "ResNet50 (ImageNet, trainable)"
-    assert any("keras.applications.ResNet50(include_top=False" in c.value for c in at.code)
+    assert any(
+        "keras.applications.ResNet50(" in c.value and "include_top=False" in c.value
+        for c in at.code
+    )
     trainable = next(w for w in at.toggle if (w.key or "").endswith("_0_trainable"))
     assert trainable.value is True
     field(at, 0, "trainable_blocks").set_value(2).run()

@@ -12,10 +12,10 @@ import pytest
 
 from cnnapp.config import Preprocessing
 from cnnapp.data.preprocessing import fit_normalization
+from cnnapp.export.model import keras_code
 from cnnapp.nets.backbone_catalog import BACKBONES, block_of, preprocessed_statistics
 from cnnapp.nets.backbone_layers import Backbone, BackboneInput
 from cnnapp.nets.build import build_model
-from cnnapp.nets.keras_code import keras_code
 from cnnapp.nets.presets import get_preset
 from cnnapp.nets.spec import NetworkError, summarize
 from cnnapp.nets.weights import WeightsUnavailableError, find_weights
@@ -203,7 +203,10 @@ def test_weights_from_a_local_folder_or_a_clear_offline_message(tmp_path, monkey
 
 def test_keras_code_shows_the_application():
     code = keras_code(get_preset("resnet50_ft_v1"), (224, 224, 3), 200)
-    assert 'keras.applications.ResNet50(include_top=False, weights="imagenet"' in code
+    assert (
+        "keras.applications.ResNet50(" in code and 'include_top=False, weights="imagenet"' in code
+    )
+    assert "InferenceMode(make_backbone())" in code  # batch norm keeps ImageNet's statistics
     assert "preprocess_input" in code and "24,739,400 parameters" in code
 
 

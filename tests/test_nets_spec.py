@@ -5,8 +5,8 @@ import random
 
 import pytest
 
+from cnnapp.export.model import keras_code
 from cnnapp.nets.build import build_model
-from cnnapp.nets.keras_code import keras_code
 from cnnapp.nets.presets import PRESETS, get_preset
 from cnnapp.nets.registry import LAYER_TYPES
 from cnnapp.nets.spec import NetworkError, normalize_spec, spec_from_json, spec_to_json, summarize

@@ -1,4 +1,4 @@
-"""`python -m cnnapp`: presets, train, runs, reproduce and classify from the command line.
+"""`python -m cnnapp`: presets, train, runs, reproduce, classify and code from the command line.
 
 Runs made here belong to the owner "cli": the app lists them to every session, read-only (a
 lecturer's runs prepared before class).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cnnapp.cli import classify, results, train
+from cnnapp.cli import classify, code, results, train
 from cnnapp.nets.spec import NetworkError
 
 
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     results.add_parsers(sub)
     train.add_parser(sub)
     classify.add_parser(sub)
+    code.add_parser(sub)
     return parser
 
 

@@ -12,7 +12,6 @@
 | `table` | the layer table's columns and its cells as text, for the Build page and the CLI |
 | `build` | `build_model`: a spec (plus preprocessing) as a Keras model |
 | `presets` | every network of the assignment |
-| `keras_code` | the equivalent plain Keras code of a spec |
 
 Importing this package fills the registry (the two entry modules below) without importing Keras.
 """

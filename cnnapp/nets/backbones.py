@@ -156,25 +156,3 @@ def input_layers(
             keras.layers.Normalization(mean=mean, variance=variance, name="pre_normalize")
         )
     return layers
-
-
-def keras_code_lines(spec: dict, rescaled: bool, normalize: bool = False) -> list[str]:
-    """Plain Keras lines for a backbone layer (for `keras_code.keras_code`)."""
-    info = BACKBONES[spec["name"]]
-    module = spec["name"]
-    weights = '"imagenet"' if spec["weights"] == "imagenet" else "None"
-    size = spec["input_size"]
-    lines = ["layers.Rescaling(255.0),  # back to 0-255 pixels"] if rescaled else []
-    lines += [
-        f"layers.Resizing({size}, {size}),",
-        f"layers.Lambda(keras.applications.{module}.preprocess_input),  # a registered layer in "
-        "CNN Lab",
-    ]
-    if normalize:
-        lines.append("normalization,  # adapted to the training part after preprocess_input")
-    lines += [
-        f"keras.applications.{info.constructor}(include_top=False, weights={weights}, "
-        f'pooling="{spec["pooling"]}", input_shape=({size}, {size}, 3)),  # trainable='
-        f"{spec['trainable']}; batch norm in inference mode",
-    ]
-    return lines

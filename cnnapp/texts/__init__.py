@@ -8,6 +8,7 @@ from cnnapp.texts import (
     classify,
     classroom,
     data,
+    export,
     lecturer,
     messages,
     presets,
@@ -28,6 +29,7 @@ _PARTS = (
     charts,
     messages,
     presets,
+    export,
 )
 
 TEXTS: dict[str, tuple[str, str]] = {}

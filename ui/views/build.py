@@ -283,3 +283,40 @@ def _parse_size(text: str, fallback):
     if len(numbers) == 1:
         return numbers[0]
     return numbers[:2] if len(numbers) == 2 else fallback
+
+
+# Downloads: the network as a runnable script
+
+
+def downloads_ui(spec: list[dict], input_shape: tuple, num_classes: int) -> None:
+    """The network with the current Data and Train settings, as a Keras 3 script and in the
+    assignment's Keras 2 code (a backbone network shown for the birds is exported for them)."""
+    from cnnapp.config import Preprocessing, TrainConfig
+    from cnnapp.data.shapes import TRANSFER_DATASET
+    from cnnapp.export import from_choices
+    from ui.dataset import build_shape, dataset_label
+    from ui.export import script_buttons
+
+    transfer = build_shape(spec)[2] == "build.shape_transfer"
+    try:
+        settings = from_choices(
+            spec,
+            TRANSFER_DATASET if transfer else st.session_state[keys.DATASET],
+            Preprocessing.from_dict(st.session_state[keys.PREPROCESSING]),
+            TrainConfig.from_dict(st.session_state[keys.TRAIN_CONFIG]),
+            input_shape=input_shape,
+            num_classes=num_classes,
+            network_name=st.session_state[keys.NETWORK_NAME],
+        )
+    except ValueError as error:  # NetworkError included: a dataset without its path, ...
+        st.caption(t("export.build_failed", error=plain(error)))
+        return
+    script_buttons(settings, "w_build", st.columns(2))
+    st.caption(
+        t(
+            "export.build_caption",
+            dataset=plain(dataset_label(settings.dataset["name"])),
+            preprocessing=plain(settings.preprocessing.describe()),
+            epochs=settings.config.epochs,
+        )
+    )

@@ -228,6 +228,7 @@ def actions_ui(run: RunInfo, owner: str) -> None:
             st.caption(plain(t("compare.published_by", name=run.published_by)))
         elif run.owner == CLI_OWNER:
             st.caption(t("compare.read_only"))
+    downloads_ui(run, owner)
 
 
 def follow_train_again() -> None:
@@ -283,3 +284,18 @@ def metrics_ui(run: RunInfo) -> None:
             device=plain(run.metrics.get("device", "?")),
         )
     )
+
+
+def downloads_ui(run: RunInfo, owner: str) -> None:
+    """The run as code: its Keras 3 script, the Keras 2 version, and the whole run as a zip."""
+    from cnnapp.export import from_run
+    from ui.export import script_buttons, zip_button
+
+    cols = st.columns(3)
+    try:
+        settings = from_run(run.run_id, run.spec, run.config, run.metrics)
+    except ValueError as error:
+        cols[0].caption(t("export.failed", error=plain(error)))
+    else:
+        script_buttons(settings, "w_compare", cols)
+    zip_button(resources.run_store(), run.run_id, owner, cols[2])
