@@ -60,8 +60,10 @@ def _strings_of_proto(message, out: list[str]) -> None:
 
 
 def _repeated(value) -> bool:
-    return hasattr(value, "__len__") and not isinstance(value, (str, bytes)) and not hasattr(
-        value, "ListFields"
+    return (
+        hasattr(value, "__len__")
+        and not isinstance(value, (str, bytes))
+        and not hasattr(value, "ListFields")
     )
 
 
@@ -99,7 +101,11 @@ def page_strings(at: AppTest) -> list[str]:
             out.extend(str(c) for c in frame.columns)
             for column in frame.columns:
                 out.extend(v for v in frame[column].tolist() if isinstance(v, str))
-        if hasattr(node, "options") and type(node).__name__ in ("Selectbox", "Radio", "Multiselect"):
+        if hasattr(node, "options") and type(node).__name__ in (
+            "Selectbox",
+            "Radio",
+            "Multiselect",
+        ):
             out.extend(str(o) for o in node.options)
 
     walk(at.main)
