@@ -27,7 +27,17 @@ PAGES = [
     "pages/5_Reproduce.py",
     "pages/6_Classify.py",
 ]
-SKIPPED_FIELDS = {"id", "key", "form_id", "data", "css", "icon", "formatted_value", "value"}
+SKIPPED_FIELDS = {
+    "id",
+    "key",
+    "form_id",
+    "data",
+    "css",
+    "icon",
+    "formatted_value",
+    "value",
+    "code_text",
+}  # code is code
 MIN_FRAGMENT = 9
 
 
