@@ -113,13 +113,11 @@ def test_compare_shows_each_runs_protocol_in_both_languages():
     _save("assignment", "as the assignment")
     _save(None, "older run")
     _save("ours", "ours")
+    words = {"en": ("assignment", "ours"), "es": ("práctica", "nuestro")}
     for lang, column in [("en", "Protocol"), ("es", "Protocolo")]:
+        theirs, ours = words[lang]
         at = open_page("pages/4_Compare.py", lang)
         table = next(d.value for d in at.dataframe if column in d.value.columns)
         first = table.columns[0]
         protocols = dict(zip(table[first], table[column], strict=True))
-        assert protocols == {
-            "as the assignment": "assignment",
-            "older run": "ours",
-            "ours": "ours",
-        }
+        assert protocols == {"as the assignment": theirs, "older run": ours, "ours": ours}

@@ -145,7 +145,7 @@ def test_top_k():
         charts.top_k_summary(frame)
         == "The model says apple with probability 0.82 (next: bowl, 0.10)"
     )
-    assert "probabilidad 0.82" in charts.top_k_summary(frame, "es")
+    assert "probabilidad 0,82" in charts.top_k_summary(frame, "es")
     spec = _spec(charts.top_k_chart(frame))
     assert spec["layer"][0]["encoding"]["x"]["title"] == "Probability"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
-from cnnapp import charts, report
+from cnnapp import charts, i18n, report
 from cnnapp.messages import words
 from cnnapp.nets.presets import PRESETS
 from cnnapp.recipes import TABLES, Recipe, Table
@@ -24,19 +24,20 @@ PROCEDURAL = {"name": "procedural"}
 PROTOCOL_WIDGET = "w_repro_protocol"  # a toggle: on runs every row under the assignment's protocol
 
 
-def _table_name(table_id: str) -> str:
+def _table_name(table_id: str, language: str) -> str:
     """ "Table 2: BaseNet" in English, the assignment's own "Tabla 2: BaseNet" in Spanish."""
     key = f"repro.title.{table_id}"
     if key in TEXTS:
-        return t(key)
+        return i18n.t(key, language)
     return f"{TABLES[table_id].title} — {TABLES[table_id].caption}"
 
 
 def table_choice_ui() -> Table:
+    language = lang()
     table_id = st.selectbox(
         t("repro.table"),
         list(TABLES),
-        format_func=_table_name,
+        format_func=lambda i: _table_name(i, language),  # this run's language
         key="w_repro_table",
     )
     return TABLES[table_id]
