@@ -14,19 +14,12 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_app_pages import PAGES
 
 from cnnapp.texts import TEXTS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ME = "a" * 32
-PAGES = [
-    "pages/1_Data.py",
-    "pages/2_Build.py",
-    "pages/3_Train.py",
-    "pages/4_Compare.py",
-    "pages/5_Reproduce.py",
-    "pages/6_Classify.py",
-]
 SKIPPED_FIELDS = {
     "id",
     "key",
