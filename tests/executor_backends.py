@@ -58,7 +58,11 @@ class RayCluster:
         command += ["--temp-dir", self.temp, "--object-store-memory", str(80 * 1024**2)]
         log = open(Path(self.temp) / f"start-{len(os.listdir(self.temp))}.log", "wb")  # noqa: SIM115
         return subprocess.Popen(
-            command, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            command,
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -129,7 +133,9 @@ def backend(request):
     if request.param == "local":
         from cnnapp.jobs import LocalExecutor
 
-        executor = LocalExecutor(max_jobs=2, gpus=[], kinds=KINDS, stop_timeout_s=1.0, journal=False)
+        executor = LocalExecutor(
+            max_jobs=2, gpus=[], kinds=KINDS, stop_timeout_s=1.0, journal=False
+        )
     else:
         cluster = request.getfixturevalue("ray_cluster")
         executor = ray_executor(cluster.address)

@@ -70,7 +70,10 @@ class JobBoard:
         )
         with self._lock:
             self._jobs[record.id] = record
-            self._waiting[record.id] = {"env": job.get("env") or {}, "stop_s": job["stop_timeout_s"]}
+            self._waiting[record.id] = {
+                "env": job.get("env") or {},
+                "stop_s": job["stop_timeout_s"],
+            }
             self._queue.add(record.id, record.owner)
             self._forget_old()
 
@@ -111,7 +114,9 @@ class JobBoard:
             running: dict[str, int] = {}
             for entry in self._running.values():
                 running[entry["node_id"]] = running.get(entry["node_id"], 0) + 1
-            nodes = {node: info | {"running": running.get(node, 0)} for node, info in self._nodes.items()}
+            nodes = {
+                node: info | {"running": running.get(node, 0)} for node, info in self._nodes.items()
+            }
             return {"capacity": sum(info["slots"] for info in nodes.values()), "nodes": nodes}
 
     # Called by the jobs' supervisors (`ray_worker.supervise`)

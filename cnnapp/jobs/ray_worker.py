@@ -69,7 +69,9 @@ def supervise(
 
     context = ray.get_runtime_context()
     node = {"node_id": context.get_node_id(), "device": _device(context)}
-    job = JobRecord(id=job_id, owner=str(spec.get("owner")), kind="", kind_path=kind_path, spec=spec)
+    job = JobRecord(
+        id=job_id, owner=str(spec.get("owner")), kind="", kind_path=kind_path, spec=spec
+    )
     try:
         spawn.start(multiprocessing.get_context("spawn"), job, env)
     except Exception as error:
@@ -121,7 +123,7 @@ def _handle_stop(job: JobRecord, requested: bool, stop_timeout_s: float) -> None
 
 
 def _device(context: Any) -> str:
-    """"GPU 0 on <node>" or "CPU on <node>" (the node's short id)."""
+    """ "GPU 0 on <node>" or "CPU on <node>" (the node's short id)."""
     node = context.get_node_id()[:8]
     gpus = context.get_accelerator_ids().get("GPU") or []
     return f"GPU {','.join(map(str, gpus))} on node {node}" if gpus else f"CPU on node {node}"
