@@ -10,7 +10,11 @@ from __future__ import annotations
 import pytest
 
 from cnnapp.runs import RunStore
-from tests.executor_backends import backend, ray_cluster, wait_done, wait_for  # noqa: F401
+from tests import executor_backends
+from tests.executor_backends import wait_done, wait_for
+
+backend = executor_backends.backend  # the fixture: each test runs on both backends
+ray_cluster = executor_backends.ray_cluster  # one cluster for this module
 
 OWNER = "session-a"
 OTHER = "session-b"

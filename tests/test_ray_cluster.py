@@ -13,7 +13,10 @@ import textwrap
 import pytest
 
 from cnnapp import i18n
-from tests.executor_backends import ROOT, ray_cluster, ray_executor, wait_done, wait_for  # noqa: F401
+from tests import executor_backends
+from tests.executor_backends import ROOT, ray_executor, wait_done, wait_for
+
+ray_cluster = executor_backends.ray_cluster  # the fixture: a two-node cluster for this module
 
 LOST = "the machine running it was lost"
 
