@@ -25,6 +25,7 @@ from cnnapp.jobs.status import DONE_STATES, UNFINISHED_STATES, JobStatus
 
 MAX_FINISHED_JOBS = 500  # finished jobs remembered by a board; the oldest are forgotten
 NODES_EVERY_S = 1.0  # how often the board reads the cluster's nodes (slots, deaths)
+SUSPECT_S = 45.0  # a job whose supervisor died waits this long for its node to be marked dead
 
 
 def machine_lost(node_id: str) -> str:
@@ -50,7 +51,7 @@ class JobBoard:
         self._lock = threading.RLock()
         self._jobs: dict[str, JobRecord] = {}
         self._queue = FairQueue()
-        self._running: dict[str, dict[str, Any]] = {}  # job id -> {"ref", "node_id", "stop_s"}
+        self._running: dict[str, dict[str, Any]] = {}  # job id -> {"ref", "node_id"}
         self._waiting: dict[str, dict[str, Any]] = {}  # queued job id -> {"env", "stop_s"}
         self._nodes: dict[str, dict[str, Any]] = {}  # alive node id -> {"slots", "gpu"}
         self._nodes_read = 0.0
@@ -156,7 +157,7 @@ class JobBoard:
             self._read_nodes()
             self._fail_lost()
             self._start_queued()
-            refs = {entry["ref"]: job_id for job_id, entry in self._running.items()}
+            refs = {e["ref"]: job_id for job_id, e in self._running.items() if e["ref"] is not None}
         if not refs:
             time.sleep(0.05)
             return
@@ -189,11 +190,15 @@ class JobBoard:
         self._nodes, self._nodes_read = nodes, time.monotonic()
 
     def _fail_lost(self) -> None:
-        """Fails the running jobs whose node is no longer alive (lock held)."""
+        """Fails the running jobs whose node is no longer alive, and those whose supervisor died
+        on a node that stayed alive for `SUSPECT_S` after (lock held)."""
         for job_id, entry in list(self._running.items()):
+            job = self._jobs[job_id]
             if entry["node_id"] not in self._nodes:
-                job = self._jobs[job_id]
                 job.error = machine_lost(entry["node_id"])
+                self._finish(job, "failed")
+            elif entry.get("suspect_mono") and time.monotonic() - entry["suspect_mono"] > SUSPECT_S:
+                job.error = f"the job's process on the cluster ended unexpectedly ({entry['why']})."
                 self._finish(job, "failed")
 
     def _start_queued(self) -> None:
@@ -242,7 +247,7 @@ class JobBoard:
         ref = task.options(scheduling_strategy=strategy, **resources).remote(
             board, job.id, job.kind_path, job.spec, waiting["env"], waiting["stop_s"]
         )
-        self._running[job.id] = {"ref": ref, "node_id": node_id}
+        self._running[job.id] = {"ref": ref, "node_id": node_id}  # later "suspect_mono", "why"
         job.state, job.device = "running", f"node {node_id[:8]}"
         job.phase, job.message = "starting", "starting the worker process on the cluster"
         job.started_at, job.started_mono = now_iso(), time.monotonic()
@@ -254,12 +259,19 @@ class JobBoard:
         if entry is None or job is None or job.state in DONE_STATES:
             self._running.pop(job_id, None)
             return
+        import ray
+
         self._read_nodes(force=True)
+        why = str(error).strip().splitlines()[0] if error is not None else "no outcome was sent"
         if entry["node_id"] not in self._nodes:
             job.error = machine_lost(entry["node_id"])
+        elif error is not None and not isinstance(error, ray.exceptions.RayTaskError):
+            # A system error (worker or raylet gone): the node may be dying; Ray marks it dead
+            # after its health checks fail, so wait a moment before calling it a crash.
+            entry.update(ref=None, suspect_mono=time.monotonic(), why=why)
+            return
         else:
-            detail = str(error).strip().splitlines()[0] if error is not None else "no outcome sent"
-            job.error = f"the job's process on the cluster ended unexpectedly ({detail})."
+            job.error = f"the job's process on the cluster ended unexpectedly ({why})."
         self._finish(job, "failed")
 
     def _finish(self, job: JobRecord, state: str) -> None:
