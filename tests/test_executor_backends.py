@@ -116,3 +116,17 @@ def test_job_saves_its_run_in_the_run_store(backend):
     runs = RunStore().list()
     assert [run.run_id for run in runs] == [status.result["run_id"]]
     assert runs[0].config["job"] == job_id
+
+
+def test_per_owner_cap_lets_other_owners_start_first(backend):
+    backend.per_owner_running = 1  # as the Class page sets it
+    first = backend.submit({"kind": "until_stopped"}, OWNER)
+    second = backend.submit({"kind": "until_stopped"}, OWNER)
+    theirs = backend.submit({"kind": "quick", "epochs": 1}, OTHER)
+    assert wait_done(backend, theirs, OTHER).state == "completed"
+    assert backend.status(first, OWNER).state == "running"
+    assert backend.status(second, OWNER).state == "queued"  # a free slot, but the owner is at cap
+    assert backend.cancel(first, OWNER)
+    wait_for(lambda: backend.status(second, OWNER).state == "running")
+    assert backend.cancel(second, OWNER)
+    assert wait_done(backend, second, OWNER).state == "stopped"
