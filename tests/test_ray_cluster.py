@@ -6,6 +6,7 @@ The cluster tests are heavy (a cluster of their own, about 90 s on 2 cores): mar
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,7 @@ import textwrap
 import pytest
 
 from cnnapp import i18n
+from cnnapp.runs import RunStore
 from tests import executor_backends
 from tests.executor_backends import ROOT, ray_executor, wait_done, wait_for
 
@@ -92,3 +94,33 @@ def test_servers_sharing_the_cluster_see_the_same_jobs(ray_cluster):
     assert _server(ray_cluster, executor.namespace, "list") == [
         [job_id, "completed", "from server 1"]
     ]
+
+
+@pytest.mark.slow
+def test_the_command_line_trains_on_the_cluster_into_the_shared_run_store(ray_cluster, tmp_path):
+    """A real (tiny) training job: CNNAPP_EXECUTOR=ray makes the CLI submit to the cluster, and
+    the run lands in CNNAPP_MODELS_DIR, which every node sees (here: one machine's folder)."""
+    spec_file = tmp_path / "tiny.json"
+    spec_file.write_text(
+        json.dumps(
+            [{"type": "conv2d", "filters": 4}, {"type": "maxpooling2d"}, {"type": "flatten"}]
+        )
+    )
+    env = os.environ | {
+        "CNNAPP_EXECUTOR": "ray",
+        "RAY_ADDRESS": ray_cluster.address,
+        "CNNAPP_RAY_NAMESPACE": "cli-test",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [sys.executable, "-m", "cnnapp", "train", "--spec", str(spec_file)]
+    command += ["--limit", "100", "--epochs", "1", "--json"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["state"] == "completed"
+    runs = RunStore().list()  # the test's CNNAPP_MODELS_DIR, passed on to the job
+    assert [run.run_id for run in runs] == [result["run_id"]]
+    assert runs[0].status == "ok" and runs[0].owner == "cli"
+    board = ray_executor(ray_cluster.address, namespace="cli-test")
+    (status,) = board.list("cli")  # the job's record outlives the command that submitted it
+    assert status.state == "completed" and "CPU on node" in status.device
