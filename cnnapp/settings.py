@@ -42,6 +42,16 @@ def _env_float(name: str, default: float) -> float:
         ) from None
 
 
+def _env_choice(name: str, choices: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise ValueError(
+            f"{name}={value!r} is not one of {', '.join(choices)}; set it to one of them "
+            f"(or unset it for {choices[0]})."
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the app keeps things and how much it may do at once."""
@@ -67,6 +77,10 @@ class Settings:
         400_000_000  # CNNAPP_MAX_DECODE_PIXELS: all the photos of a folder dataset
     )
     session_hours: float = 12.0  # CNNAPP_SESSION_HOURS: sign in again after this long
+    # Where jobs run: "local" (worker processes on this machine) or "ray" (a Ray cluster).
+    executor: str = "local"  # CNNAPP_EXECUTOR: local or ray
+    ray_address: str | None = None  # RAY_ADDRESS: the cluster's head, e.g. 10.0.0.5:6379
+    ray_namespace: str = "cnnapp"  # CNNAPP_RAY_NAMESPACE: one per class sharing a cluster
 
 
 def get_settings() -> Settings:
@@ -102,5 +116,8 @@ def get_settings() -> Settings:
         disk_quota_bytes=max(1, _env_int("CNNAPP_DISK_QUOTA_MB", 2048)) * 1024 * 1024,
         max_decode_pixels=max(1, _env_int("CNNAPP_MAX_DECODE_PIXELS", 400_000_000)),
         session_hours=max(0.1, _env_float("CNNAPP_SESSION_HOURS", 12.0)),
+        executor=_env_choice("CNNAPP_EXECUTOR", ("local", "ray")),
+        ray_address=os.environ.get("RAY_ADDRESS") or None,
+        ray_namespace=os.environ.get("CNNAPP_RAY_NAMESPACE") or "cnnapp",
         **optional,
     )

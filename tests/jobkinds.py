@@ -22,6 +22,7 @@ KINDS = {
         "noisy",
         "no_result",
         "saves_run",
+        "slow_epochs",
     ]
 }
 
@@ -133,6 +134,19 @@ def saves_run(spec, report, should_stop):
         metrics={},
     )
     return {"status": "completed", "run_id": run_id, "owner": spec.get("owner"), "clock": clock}
+
+
+def slow_epochs(spec, report, should_stop):
+    """Epoch 1, then `sleep_s` seconds (stopping early if asked), then epoch 2 and a result."""
+    report({"type": "train_begin", "epochs": 2, "batches": 4})
+    _epoch(report, 1)
+    deadline = time.monotonic() + float(spec.get("sleep_s", 5.0))
+    while time.monotonic() < deadline:
+        if should_stop():
+            return {"status": "stopped"}
+        time.sleep(0.05)
+    _epoch(report, 2)
+    return {"status": "completed"}
 
 
 def killed_mid_save(spec, report, should_stop):

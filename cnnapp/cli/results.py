@@ -65,7 +65,7 @@ def cmd_runs(args) -> int:
 
 
 def cmd_reproduce(args) -> int:
-    from cnnapp.jobs import LocalExecutor
+    from cnnapp.jobs import make_executor
     from cnnapp.recipes import get_table
 
     table = get_table(args.table)
@@ -73,7 +73,7 @@ def cmd_reproduce(args) -> int:
     scale = {"epochs": args.epochs, "limit": args.limit, "dataset": data}
     protocol = args.protocol or "ours"
     specs = [r.job_spec("cli", protocol=protocol, **scale) for r in table.recipes]
-    executor = LocalExecutor()
+    executor = make_executor()
     try:
         job_ids = [executor.submit(spec, "cli") for spec in specs]
         statuses = wait_for(executor, job_ids, quiet=args.json)

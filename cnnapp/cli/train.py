@@ -75,7 +75,7 @@ def preprocessing_from(args) -> Preprocessing:
 
 
 def cmd_train(args) -> int:
-    from cnnapp.jobs import LocalExecutor
+    from cnnapp.jobs import make_executor
     from cnnapp.training import make_job_spec
 
     if args.spec:
@@ -87,7 +87,7 @@ def cmd_train(args) -> int:
     names.update(network_name=name, owner="cli")
     # A frozen backbone without augmentation or normalisation becomes a feature-extractor job.
     spec = make_job_spec(network, ref, preprocessing, config_from(args), **names)
-    executor = LocalExecutor(max_jobs=1)
+    executor = make_executor(max_jobs=1)
     try:
         job_id = executor.submit(spec, "cli")
         status = wait_for(executor, [job_id], quiet=args.json)[0]

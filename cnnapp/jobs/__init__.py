@@ -4,6 +4,9 @@
 | --- | --- |
 | `executor` | `Executor`: submit, status, cancel, list, shutdown |
 | `local` | `LocalExecutor`: worker processes on this machine, the queue, stop requests |
+| `ray_executor` | `RayExecutor`: jobs on a Ray cluster (`CNNAPP_EXECUTOR=ray`, `RAY_ADDRESS`) |
+| `ray_board` | `JobBoard`: the cluster's job records, fair queue and placement (a detached actor) |
+| `ray_worker` | `supervise`: one job's supervisor task on a Ray node |
 | `queue` | `FairQueue`: which queued job starts next, round-robin across owners |
 | `spawn` | starting a worker process, reading its messages, describing how it exited |
 | `worker` | the worker's entry point (`worker_main`) and the stop flag it polls |
@@ -27,6 +30,7 @@ from cnnapp.jobs.local import BUILTIN_KINDS, LocalExecutor
 from cnnapp.jobs.queue import FairQueue
 from cnnapp.jobs.readout import Readout, cut_curves, readout
 from cnnapp.jobs.status import DONE_STATES, MAX_BATCH_POINTS, JobStatus
+from cnnapp.settings import get_settings
 
 __all__ = [
     "BUILTIN_KINDS",
@@ -39,6 +43,7 @@ __all__ = [
     "Readout",
     "cut_curves",
     "get_executor",
+    "make_executor",
     "readout",
 ]
 
@@ -51,5 +56,15 @@ def get_executor() -> Executor:
     global _executor
     with _executor_lock:
         if _executor is None or getattr(_executor, "closed", False):
-            _executor = LocalExecutor()
+            _executor = make_executor()
         return _executor
+
+
+def make_executor(**local_options) -> Executor:
+    """A new executor of the backend `CNNAPP_EXECUTOR` names: "local" (with `local_options`,
+    e.g. `max_jobs=1`) or "ray" (the cluster at `RAY_ADDRESS`; the local options do not apply)."""
+    if get_settings().executor == "ray":
+        from cnnapp.jobs.ray_executor import RayExecutor
+
+        return RayExecutor()
+    return LocalExecutor(**local_options)

@@ -224,4 +224,11 @@ TEXTS = {
         " (decoded earlier, from the cache)",
         " (decodificadas antes, desde la caché)",
     ),
+    # Jobs on a cluster (cnnapp.jobs.ray_board)
+    "msg.job.machine_lost": (
+        "the machine running it was lost (Ray node {node} left the cluster); the epochs it "
+        "finished are kept. Train it again to finish it.",
+        "se perdió la máquina que lo ejecutaba (el nodo Ray {node} salió del clúster); se "
+        "conservan las épocas que terminó. Vuelve a entrenarlo para terminarlo.",
+    ),
 }
