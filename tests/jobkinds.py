@@ -79,6 +79,7 @@ def cuda_devices(spec, report, should_stop):
 
 def ignores_stop(spec, report, should_stop):
     """Never stops by itself; `acknowledge` decides whether it even looks at should_stop()."""
+    report({"type": "phase", "phase": "training"})  # the job's own code is running
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if spec.get("acknowledge"):

@@ -146,8 +146,9 @@ def test_batch_points_are_thinned_evenly(executor):
 def test_stop_timeout_terminates_the_worker(executor):
     silent = executor.submit({"kind": "ignores_stop"}, OWNER)
     polite = executor.submit({"kind": "ignores_stop", "acknowledge": True}, OWNER)
-    wait_for(lambda: executor.status(polite, OWNER).state == "running")
-    wait_for(lambda: executor.status(silent, OWNER).state == "running")
+    # Both workers are in the job's own code (a loaded machine can take seconds to get there).
+    wait_for(lambda: executor.status(polite, OWNER).phase == "training")
+    wait_for(lambda: executor.status(silent, OWNER).phase == "training")
     assert executor.cancel(silent, OWNER) and executor.cancel(polite, OWNER)
     silent_status = wait_done(executor, silent)
     assert silent_status.state == "failed" and "did not stop" in silent_status.error
