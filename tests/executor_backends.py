@@ -127,7 +127,8 @@ def ray_executor(address: str, **options):
     return RayExecutor(address=address, kinds=KINDS, stop_timeout_s=1.0, **options)
 
 
-@pytest.fixture(params=["local", "ray"])
+# The Ray half starts a two-node cluster (about two minutes on 2 cores): it runs with the slow tests.
+@pytest.fixture(params=["local", pytest.param("ray", marks=pytest.mark.slow)])
 def backend(request):
     """An executor of each backend, two jobs at once, the fake job kinds of tests/jobkinds.py."""
     if request.param == "local":
