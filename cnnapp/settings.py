@@ -67,6 +67,9 @@ class Settings:
         400_000_000  # CNNAPP_MAX_DECODE_PIXELS: all the photos of a folder dataset
     )
     session_hours: float = 12.0  # CNNAPP_SESSION_HOURS: sign in again after this long
+    # CNNAPP_JOBS_PER_GPU: jobs sharing one GPU, each capped at its share of the memory; unset:
+    # chosen from the GPU's total memory (`cnnapp.jobs.slots.JOBS_PER_GPU_BY_MEMORY`).
+    jobs_per_gpu: int | None = None
 
 
 def get_settings() -> Settings:
@@ -102,5 +105,10 @@ def get_settings() -> Settings:
         disk_quota_bytes=max(1, _env_int("CNNAPP_DISK_QUOTA_MB", 2048)) * 1024 * 1024,
         max_decode_pixels=max(1, _env_int("CNNAPP_MAX_DECODE_PIXELS", 400_000_000)),
         session_hours=max(0.1, _env_float("CNNAPP_SESSION_HOURS", 12.0)),
+        jobs_per_gpu=(
+            max(1, _env_int("CNNAPP_JOBS_PER_GPU", 1))
+            if os.environ.get("CNNAPP_JOBS_PER_GPU")
+            else None
+        ),
         **optional,
     )
