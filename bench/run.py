@@ -8,7 +8,9 @@ Usage:
 Every measurement runs in a fresh process (`bench/items.py`); the assignment's and the engine's
 runs alternate, so a machine that is busier at one moment penalises both. The last line printed
 is `speedup basenet=X.XX mired_bn_v3=Y.YY`: the engine's images/s over the assignment's, over
-all epochs (the first one's compilation included). See README, "Benchmarks".
+all epochs (the first one's compilation included); the line before it, `of_bare basenet=X.XX
+mired_bn_v3=Y.YY`, is the engine's images/s over the bare limit's (the network without
+preprocessing layers, `fit` on float32 arrays, no callbacks: the model's own compute). See README, "Benchmarks".
 """
 
 from __future__ import annotations
@@ -78,6 +80,9 @@ def compare_pipelines(sizes: Sizes, ref: dict) -> dict:
                 result = _child(pipeline, 4 * 3600, **kwargs)
                 runs[pipeline].append(result)
                 _say(f"  {network:12s} {pipeline:10s} {report.one_line(result)}")
+        kwargs = {"network": network, "ref": ref, "epochs": sizes.epochs[network]}
+        runs["bare_limit"] = [_child("bare_limit", 4 * 3600, **kwargs)]
+        _say(f"  {network:12s} bare_limit {report.one_line(runs['bare_limit'][0])}")
         results[network] = runs
     return results
 
@@ -197,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         options.json.write_text(json.dumps(results, indent=2))
     _say("")
     _say(report.render(results))
+    _say(report.of_bare_line(results["training"]))
     _say(report.speedup_line(results["training"]))
     return 0
 
