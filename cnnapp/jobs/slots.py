@@ -92,7 +92,8 @@ class Slot:
         A capped GPU slot gets CUDA_VISIBLE_DEVICES, `CAP_VARIABLE` (TensorFlow makes a logical
         device of that size, see `cnnapp.tf_backend.configure_gpus`), and JAX's
         XLA_PYTHON_CLIENT_PREALLOCATE=false with XLA_PYTHON_CLIENT_MEM_FRACTION (its share);
-        the CPU slot gets none.
+        the CPU slot gets none. Memory growth stays on (the worker's default): each process takes
+        what it uses, up to its cap.
         """
         if self.gpu is None:
             return {}
@@ -101,7 +102,6 @@ class Slot:
             env[CAP_VARIABLE] = str(self.memory_mb)
             env["XLA_PYTHON_CLIENT_PREALLOCATE"] = "false"
             env["XLA_PYTHON_CLIENT_MEM_FRACTION"] = f"{self.memory_mb / self.total_mb:.3f}"
-            env["TF_FORCE_GPU_ALLOW_GROWTH"] = "false"  # the logical device holds the cap
         return env
 
 

@@ -188,6 +188,10 @@ def _cap_gpu_memory() -> None:
         "tensorflow"
     ):
         return  # JAX reads its cap from XLA_PYTHON_CLIENT_MEM_FRACTION itself
+    from cnnapp.devices import probe_gpus
+
+    if not probe_gpus():  # nvidia-smi sees none (a faked device list): nothing to cap
+        return
     from cnnapp.tf_backend import configure_gpus
 
     configure_gpus()
