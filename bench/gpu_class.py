@@ -42,7 +42,8 @@ class GpuSizes:
 
 # About 8 minutes on one GPU: 3 × 90 s of class, 75 s of table 9, ResNet50 (2 compilations).
 GPU_SIZES = GpuSizes((16, 4, 1), 16, 4, 3, 10_000, 90.0, None, 40, 75.0, 1, (128,), 20, 224)
-DRY_RUN = GpuSizes((2, 1), 2, 1, 1, 64, 240.0, 96, 2, 240.0, 1, (2,), 2, 32)
+# The dry run: one setting, one job of each network, 1 epoch, ResNet50 at 32×32 (slow CPU: minutes).
+DRY_RUN = GpuSizes((2,), 1, 1, 1, 64, 400.0, 64, 1, 300.0, 1, (2,), 2, 32)
 
 
 def _job_specs(sizes: GpuSizes, ref: dict) -> list[dict]:
