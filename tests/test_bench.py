@@ -122,7 +122,7 @@ def test_the_gpu_summary_line_names_each_figure():
     assert gpu_class.summary_line({}) == "gpu jobs_per_hour n/a table9_s=n/a resnet50_ratio=n/a"
 
 
-@pytest.mark.slow  # trains small jobs on the CPU under JAX: a few minutes on 2 cores
+@pytest.mark.slow  # trains 3 small jobs on the CPU under JAX: minutes on 2 busy cores
 def test_gpu_mode_dry_run_exercises_every_part_on_the_cpu(monkeypatch, capsys):
     pytest.importorskip("jax")
     monkeypatch.setenv("KERAS_BACKEND", "jax")  # restored afterwards (the dry run sets it)
@@ -135,8 +135,8 @@ def test_gpu_mode_dry_run_exercises_every_part_on_the_cpu(monkeypatch, capsys):
         )
         assert "2/2 jobs" in line and "basenet median" in line and "mired_bn_v3" in line, line
     assert re.search(r"^table9 t9-1: completed in [\d.]+ s", out, re.M), out
-    assert re.search(r"^resnet50 batch=2: plain Keras [\d,]+ img/s, engine [\d,]+ img/s", out, re.M)
+    assert "resnet50: not measured" in out  # its own smoke test: test_resnet50_throughput_...
     assert re.fullmatch(
-        r"gpu jobs_per_hour 2=[\d.]+ table9_s=[\d.]+ resnet50_ratio=[\d.]+",
+        r"gpu jobs_per_hour 2=[\d.]+ table9_s=[\d.]+ resnet50_ratio=n/a",
         out.strip().splitlines()[-1],
     ), out
