@@ -18,32 +18,21 @@ import tensorflow as tf
 def configure_gpus(memory_mb: int | None = None) -> list[str]:
     """Caps or shares the visible GPUs' memory, once per process, and returns their names.
 
-    With a cap (`memory_mb`, default the slot's `CNNAPP_GPU_MEMORY_MB`) each GPU becomes one
-    logical device of that size, so the job cannot take the memory of the others sharing it;
-    without one, memory growth (jobs take what they use).
+    With a cap (the job slot's share, which the worker passes before the job starts) each GPU
+    becomes one logical device of that size, so the job cannot take the memory of the others
+    sharing it; without one, memory growth (jobs take what they use). Once the runtime is set up
+    (or capped), later calls change nothing.
 
     Args:
-        memory_mb: the job's share of each GPU in MB; None: read it from the environment.
+        memory_mb: the job's share of each GPU in MB; None for memory growth.
 
     Returns:
         The GPU names.
     """
-    if memory_mb is None:
-        memory_mb = _env_cap()
     gpus = tf.config.list_physical_devices("GPU")
     cap_memory(tf.config, gpus, memory_mb)
-    return [
-        tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name) for gpu in gpus
-    ]
-
-
-def _env_cap() -> int | None:
-    import os
-
-    from cnnapp.jobs.slots import CAP_VARIABLE
-
-    value = os.environ.get(CAP_VARIABLE, "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    details = tf.config.experimental.get_device_details
+    return [details(gpu).get("device_name", gpu.name) for gpu in gpus]
 
 
 def cap_memory(config, gpus: Sequence, memory_mb: int | None) -> str:

@@ -305,8 +305,10 @@ def slots_cap(config, gpus, memory_mb):
     return cap_memory(config, gpus, memory_mb)
 
 
-def test_configure_gpus_with_real_tensorflow_on_a_cpu(monkeypatch):
-    from cnnapp.tf_backend import configure_gpus
+def test_configure_gpus_with_real_tensorflow_on_a_cpu():
+    import tensorflow as tf
 
-    monkeypatch.setenv("CNNAPP_GPU_MEMORY_MB", "5000")
-    assert configure_gpus() == []  # no GPU here: nothing to cap, and no error
+    from cnnapp.tf_backend import cap_memory, configure_gpus
+
+    assert configure_gpus(5000) == []  # no GPU here: nothing to cap, and no error
+    assert cap_memory(tf.config, tf.config.list_physical_devices("GPU"), 5000) == "none"

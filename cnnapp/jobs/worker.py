@@ -184,8 +184,9 @@ def _cap_gpu_memory() -> None:
     """Under TensorFlow with a slot's cap, makes the capped logical GPU before anything uses it."""
     from cnnapp.jobs.slots import CAP_VARIABLE
 
-    if not os.environ.get(CAP_VARIABLE) or os.environ.get("KERAS_BACKEND", "tensorflow") != (
-        "tensorflow"
+    if (
+        not os.environ.get(CAP_VARIABLE, "").isdigit()
+        or os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow"
     ):
         return  # JAX reads its cap from XLA_PYTHON_CLIENT_MEM_FRACTION itself
     from cnnapp.devices import probe_gpus
@@ -194,4 +195,4 @@ def _cap_gpu_memory() -> None:
         return
     from cnnapp.tf_backend import configure_gpus
 
-    configure_gpus()
+    configure_gpus(int(os.environ[CAP_VARIABLE]))
