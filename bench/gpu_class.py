@@ -72,7 +72,12 @@ def _wait(executor, jobs: dict[str, str], budget_s: float) -> tuple[list, float,
     wall = time.monotonic() - started
     for job_id, owner in jobs.items():
         executor.cancel(job_id, owner)
-    return [executor.status(job_id, owner) for job_id, owner in jobs.items()], wall, True
+    deadline = time.monotonic() + 30  # the stopped jobs' final states
+    statuses = [executor.status(job_id, owner) for job_id, owner in jobs.items()]
+    while not all(status.done for status in statuses) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        statuses = [executor.status(job_id, owner) for job_id, owner in jobs.items()]
+    return statuses, wall, True
 
 
 def _speed(status) -> float | None:
