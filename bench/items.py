@@ -20,6 +20,7 @@ def _items() -> dict:
         "assignment": train_compare.assignment,
         "engine": train_compare.engine,
         "bare": train_compare.bare,
+        "bare_limit": train_compare.bare_limit,
         "job": job_cost.job,
         "warm_worker": job_cost.warm_worker,
         "import_keras": _import_keras,

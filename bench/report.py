@@ -37,6 +37,26 @@ def speedups(training: dict, key: str = "images_per_s") -> dict[str, float | Non
     return out
 
 
+def of_bare(training: dict, pipeline: str = "engine") -> dict[str, float | None]:
+    """A pipeline's images/s as a fraction of the bare limit's, per network (medians)."""
+    out = {}
+    for network in NETWORKS:
+        runs = training.get(network, {})
+        ours = _med(runs.get(pipeline, []), "images_per_s")
+        limit = _med(runs.get("bare_limit", []), "images_per_s")
+        out[network] = ours / limit if ours and limit else None
+    return out
+
+
+def of_bare_line(training: dict) -> str:
+    """`of_bare basenet=X.XX mired_bn_v3=Y.YY`: the engine against the bare limit."""
+    values = of_bare(training)
+    return "of_bare " + " ".join(
+        f"{network}={values[network]:.2f}" if values[network] else f"{network}=n/a"
+        for network in NETWORKS
+    )
+
+
 def speedup_line(training: dict) -> str:
     values = speedups(training)
     return "speedup " + " ".join(
@@ -48,14 +68,21 @@ def speedup_line(training: dict) -> str:
 def training_table(training: dict) -> str:
     rows = []
     overall, steady = speedups(training), speedups(training, "steady_images_per_s")
+    names = {
+        "assignment": "ImageDataGenerator + fit",
+        "engine": "engine (run_job)",
+        "bare_limit": "bare limit (no preprocessing)",
+    }
     for network in NETWORKS:
-        for pipeline in ("assignment", "engine"):
+        for pipeline in ("assignment", "engine", "bare_limit"):
             runs = training.get(network, {}).get(pipeline, [])
+            if pipeline == "bare_limit" and not runs:
+                continue
             ratio = [overall[network], steady[network]] if pipeline == "engine" else [None, None]
             rows.append(
                 [
                     network,
-                    "ImageDataGenerator + fit" if pipeline == "assignment" else "engine (run_job)",
+                    names[pipeline],
                     f"{len([r for r in runs if 'error' not in r])}",
                     fmt(_med(runs, "images_per_s"), 0),
                     fmt(_med(runs, "steady_images_per_s"), 0),

@@ -3,12 +3,16 @@
 Usage:
     python bench/run.py            # everything, on all of CIFAR-10's training zip (about an hour)
     python bench/run.py --quick    # a reduced run (fewer images and epochs), under 10 minutes
-    python bench/run.py --gpu      # GPU mode: the comparison on the GPU, and ResNet50 throughput
+    python bench/run.py --gpu      # GPU mode (about 8 min): class throughput at 16, 4 and 1 jobs
+                                   # per GPU, the table-9 recipe, ResNet50 (bench/gpu_class.py)
+    python bench/run.py --gpu --dry-run   # the same, tiny, on the CPU under JAX (a smoke test)
 
 Every measurement runs in a fresh process (`bench/items.py`); the assignment's and the engine's
 runs alternate, so a machine that is busier at one moment penalises both. The last line printed
 is `speedup basenet=X.XX mired_bn_v3=Y.YY`: the engine's images/s over the assignment's, over
-all epochs (the first one's compilation included). See README, "Benchmarks".
+all epochs (the first one's compilation included); the line before it, `of_bare basenet=X.XX
+mired_bn_v3=Y.YY`, is the engine's images/s over the bare limit's (the network without
+preprocessing layers, `fit` on float32 arrays, no callbacks: the model's own compute). See README, "Benchmarks".
 """
 
 from __future__ import annotations
@@ -51,8 +55,6 @@ QUICK = Sizes(5000, {"basenet": 3, "mired_bn_v3": 2}, {"basenet": 2, "mired_bn_v
               5000, 3, 2, 12_500, 1, 50, 2)  # fmt: skip
 FULL = Sizes(None, {"basenet": 5, "mired_bn_v3": 3}, {"basenet": 2, "mired_bn_v3": 1},
              None, 3, 2, 12_500, 2, 200, 3)  # fmt: skip
-GPU = Sizes(None, {"basenet": 5, "mired_bn_v3": 5}, {"basenet": 1, "mired_bn_v3": 1},
-            None, 3, 1, 12_500, 2, 200, 1)  # fmt: skip
 
 
 def _say(line: str) -> None:
@@ -78,6 +80,9 @@ def compare_pipelines(sizes: Sizes, ref: dict) -> dict:
                 result = _child(pipeline, 4 * 3600, **kwargs)
                 runs[pipeline].append(result)
                 _say(f"  {network:12s} {pipeline:10s} {report.one_line(result)}")
+        kwargs = {"network": network, "ref": ref, "epochs": sizes.epochs[network]}
+        runs["bare_limit"] = [_child("bare_limit", 4 * 3600, **kwargs)]
+        _say(f"  {network:12s} bare_limit {report.one_line(runs['bare_limit'][0])}")
         results[network] = runs
     return results
 
@@ -153,20 +158,36 @@ def run_cpu(sizes: Sizes, mode: str) -> dict:
     return results
 
 
-def run_gpu(sizes: Sizes) -> dict | None:
-    from bench.gpu import gpu_names
+def run_gpu(dry_run: bool = False) -> dict | None:
+    """GPU mode (`bench/gpu_class.py`): class throughput, table 9, ResNet50; None without a GPU.
 
-    names = gpu_names()
-    if not names:
-        _say("GPU mode: no GPU here (nvidia-smi lists none), so nothing was measured; run it on")
-        _say("a GPU machine, e.g. `KERAS_BACKEND=jax python bench/run.py --gpu`.")
-        return None
-    ref, source = data_ref(sizes.train_limit)
-    results = {"mode": "gpu", "machine": {**machine(), "gpus": names}, "source": source}
-    _say(f"CNN Lab benchmark (gpu) on {results['machine']}")
-    _say(f"Data: {source}")
-    results["training"] = compare_pipelines(sizes, ref)
-    results["resnet50"] = [_child("resnet50", 1800, batch_size=b) for b in (64, 128)]
+    `dry_run`: the same code on the CPU under JAX, tiny, with a faked GPU (skipped without JAX).
+    """
+    import importlib.util
+
+    from bench import gpu_class
+    from cnnapp.devices import Gpu, probe_gpu_details
+
+    if dry_run:
+        if importlib.util.find_spec("jax") is None:
+            _say("GPU mode dry run: JAX is not installed here, so it was skipped.")
+            return None
+        os.environ["KERAS_BACKEND"] = "jax"  # the workers and children inherit it
+        gpus, sizes = [Gpu("dry-run stand-in (CPU)", 16_000)], gpu_class.DRY_RUN
+        ref, table9_ref = {"name": "procedural", "limit": 64}, {"name": "procedural"}
+    else:
+        gpus, sizes = probe_gpu_details(), gpu_class.GPU_SIZES
+        if not gpus:
+            _say("GPU mode: no GPU here (nvidia-smi lists none), so nothing was measured; run")
+            _say("it on a GPU machine, e.g. `KERAS_BACKEND=jax python bench/run.py --gpu`.")
+            return None
+        ref, _ = data_ref(None)
+        table9_ref = {"name": "cifar100_25"} if os.environ.get("CNNAPP_CIFAR100") else ref
+    results = {"mode": "gpu dry run" if dry_run else "gpu", "machine": machine(), "ref": ref}
+    results["machine"]["gpus"] = [f"{gpu.name} ({gpu.memory_mb} MB)" for gpu in gpus]
+    _say(f"CNN Lab benchmark ({results['mode']}) on {results['machine']}")
+    _say(f"Data: {ref} (table 9: {table9_ref}); figures print as they are measured")
+    results.update(gpu_class.run(sizes, ref, table9_ref, gpus, _say, _child))
     return results
 
 
@@ -176,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="fewer images and epochs (<10 min)")
     parser.add_argument("--gpu", action="store_true", help="GPU mode (ResNet50 throughput too)")
+    parser.add_argument("--dry-run", action="store_true", help="with --gpu: tiny, on the CPU")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     options = parser.parse_args(argv)
     models = tempfile.mkdtemp(prefix="cnnapp-bench-models-")
@@ -183,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
         if options.gpu:
-            results = run_gpu(QUICK if options.quick else GPU)
+            results = run_gpu(options.dry_run)
         else:
             results = run_cpu(
                 QUICK if options.quick else FULL, "quick" if options.quick else "full"
@@ -194,9 +216,15 @@ def main(argv: list[str] | None = None) -> int:
         _say("speedup basenet=n/a mired_bn_v3=n/a")
         return 0
     if options.json:
-        options.json.write_text(json.dumps(results, indent=2))
+        options.json.write_text(json.dumps(results, indent=2, default=str))
+    if options.gpu:
+        from bench.gpu_class import summary_line
+
+        _say(summary_line(results))
+        return 0
     _say("")
     _say(report.render(results))
+    _say(report.of_bare_line(results["training"]))
     _say(report.speedup_line(results["training"]))
     return 0
 

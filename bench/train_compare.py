@@ -176,3 +176,40 @@ def bare(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str, Any]
     clock = _epoch_clock()
     trainer.fit(**inputs, epochs=config.epochs, callbacks=[clock], verbose=0)
     return _result(len(data[0]), clock.walls, clock.cpus, plan=plan.to_dict())
+
+
+def bare_limit(network: str, ref: dict, epochs: int, seed: int = 42) -> dict[str, Any]:
+    """The model's own compute limit: the network without preprocessing layers, `fit` on float32
+    arrays in memory, batch 32, no callbacks, no validation.
+
+    Each epoch is its own `fit(epochs=1)` call, timed around it (the compiled step is kept
+    between calls), so no callback runs at all.
+    """
+    import keras
+
+    from cnnapp.config import TrainConfig
+    from cnnapp.nets.build import build_model
+    from cnnapp.nets.presets import get_preset
+    from cnnapp.training import initial_weights, make_optimizer
+
+    config = TrainConfig(epochs=epochs, seed=seed)
+    dataset, (x_train, y_train, _, _) = _load(ref, config.validation_split)
+    spec = get_preset(network)
+    x = x_train.astype("float32") / 255  # normalised beforehand: no layer does it in the model
+    keras.utils.set_random_seed(seed)
+    model = build_model(spec, dataset.input_shape, dataset.num_classes)
+    for name, weights in initial_weights(
+        spec, dataset.input_shape, dataset.num_classes, seed
+    ).items():
+        model.get_layer(name).set_weights(weights)
+    model.compile(
+        optimizer=make_optimizer(config),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    timer, walls, cpus = Timer(), [], []
+    for _ in range(epochs):
+        model.fit(x, y_train, batch_size=config.batch_size, epochs=1, shuffle=True, verbose=0)
+        walls.append(timer.wall())
+        cpus.append(timer.cpu())
+    return _result(len(x), walls, cpus)

@@ -1,7 +1,8 @@
 """What the jobs run on: the GPUs this machine has, and what the Keras backend sees.
 
-`probe_gpus` finds GPUs without importing TensorFlow (`nvidia-smi -L`): the executor uses it to
-give each training job a device, and the app shows `describe_device(...)`. `accelerator()` asks
+`probe_gpus` finds GPUs without importing TensorFlow (`nvidia-smi -L`) and `probe_gpu_details`
+adds each one's total memory (`nvidia-smi --query-gpu`): the executor uses them to plan its job
+slots (`cnnapp.jobs.slots`), and the app shows `describe_device(...)`. `accelerator()` asks
 the Keras backend itself, inside a worker, whichever backend it is.
 """
 
@@ -12,10 +13,20 @@ import re
 import shutil
 import subprocess
 import threading
+from dataclasses import dataclass
 
 _GPU_LINE = re.compile(r"^GPU (\d+): (.+?) \(UUID: ([^)]+)\)\s*$")
 _lock = threading.Lock()
-_cached: list[str] | None = None
+_cached: list[Gpu] | None = None
+QUERY = ["--query-gpu=index,memory.total", "--format=csv,noheader,nounits"]
+
+
+@dataclass(frozen=True)
+class Gpu:
+    """One usable GPU: its name and total memory in MB (None when it could not be read)."""
+
+    name: str
+    memory_mb: int | None = None
 
 
 def parse_nvidia_smi(text: str) -> list[tuple[int, str, str]]:
@@ -33,6 +44,23 @@ def parse_nvidia_smi(text: str) -> list[tuple[int, str, str]]:
         if match:
             gpus.append((int(match.group(1)), match.group(2).strip(), match.group(3).strip()))
     return gpus
+
+
+def parse_memory_query(text: str) -> dict[int, int]:
+    """Parses `nvidia-smi --query-gpu=index,memory.total --format=csv,noheader,nounits` output.
+
+    Args:
+        text: one line per GPU, e.g. "0, 143771" (MiB); "[N/A]" values are skipped.
+
+    Returns:
+        `{index: total memory in MB}`.
+    """
+    memory = {}
+    for line in text.splitlines():
+        parts = [part.strip() for part in line.split(",")]
+        if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+            memory[int(parts[0])] = int(parts[1])
+    return memory
 
 
 def _visible_tokens() -> list[str] | None:
@@ -54,35 +82,80 @@ def filter_visible(gpus: list[tuple[int, str, str]], visible: list[str] | None) 
     Returns:
         The GPU names.
     """
+    by_index = {index: name for index, name, _ in gpus}
+    return [by_index[index] for index in _visible_indices(gpus, visible)]
+
+
+def _visible_indices(gpus: list[tuple[int, str, str]], visible: list[str] | None) -> list[int]:
+    """The nvidia-smi indices of the GPUs `filter_visible` keeps, in the same order."""
     if visible is None:
-        return [name for _, name, _ in gpus]
-    names = []
+        return [index for index, _, _ in gpus]
+    indices = []
     for token in visible:
         found = [
-            name
-            for index, name, uuid in gpus
+            index
+            for index, _, uuid in gpus
             if (token.isdigit() and int(token) == index)
             or (token.startswith("GPU-") and uuid.startswith(token))
         ]
         if not found:
             break
-        names.append(found[0])
-    return names
+        indices.append(found[0])
+    return indices
 
 
-def _probe() -> list[str]:
+def _run(executable: str, arguments: list[str]) -> str | None:
+    """The command's output, or None when it could not run or failed."""
+    try:
+        completed = subprocess.run(
+            [executable, *arguments], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return completed.stdout if completed.returncode == 0 else None
+
+
+def gpus_from_nvidia_smi(listing: str, memory: str | None, visible: list[str] | None) -> list[Gpu]:
+    """The usable GPUs, with their memory, from the outputs of `nvidia-smi -L` and its query.
+
+    Args:
+        listing: `nvidia-smi -L` output.
+        memory: the `QUERY` output (None when it failed: memory unknown).
+        visible: the CUDA_VISIBLE_DEVICES entries, None when unset.
+
+    Returns:
+        One `Gpu` per usable GPU, in CUDA's order.
+    """
+    parsed = parse_nvidia_smi(listing)
+    names = {index: name for index, name, _ in parsed}
+    sizes = parse_memory_query(memory or "")
+    return [Gpu(names[index], sizes.get(index)) for index in _visible_indices(parsed, visible)]
+
+
+def _probe() -> list[Gpu]:
     executable = shutil.which("nvidia-smi")
     if executable is None:
         return []
-    try:
-        completed = subprocess.run(
-            [executable, "-L"], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
+    listing = _run(executable, ["-L"])
+    if listing is None:
         return []
-    if completed.returncode != 0:
-        return []
-    return filter_visible(parse_nvidia_smi(completed.stdout), _visible_tokens())
+    return gpus_from_nvidia_smi(listing, _run(executable, QUERY), _visible_tokens())
+
+
+def probe_gpu_details(refresh: bool = False) -> list[Gpu]:
+    """The usable GPUs with their total memory (cached for the life of the process).
+
+    Args:
+        refresh: probe again instead of using the cached answer.
+
+    Returns:
+        A new list of `Gpu`, in CUDA's order ([] on a CPU-only machine).
+    """
+    global _cached
+    with _lock:
+        if _cached is None or refresh:
+            _cached = _probe()
+        return list(_cached)
 
 
 def probe_gpus(refresh: bool = False) -> list[str]:
@@ -96,11 +169,7 @@ def probe_gpus(refresh: bool = False) -> list[str]:
     Returns:
         A new list of GPU names, one per GPU, in CUDA's order.
     """
-    global _cached
-    with _lock:
-        if _cached is None or refresh:
-            _cached = _probe()
-        return list(_cached)
+    return [gpu.name for gpu in probe_gpu_details(refresh)]
 
 
 def visible_device_ids(count: int) -> list[str]:

@@ -81,6 +81,9 @@ class Settings:
     executor: str = "local"  # CNNAPP_EXECUTOR: local or ray
     ray_address: str | None = None  # RAY_ADDRESS: the cluster's head, e.g. 10.0.0.5:6379
     ray_namespace: str = "cnnapp"  # CNNAPP_RAY_NAMESPACE: one per class sharing a cluster
+    # CNNAPP_JOBS_PER_GPU: jobs sharing one GPU, each capped at its share of the memory; unset:
+    # chosen from the GPU's total memory (`cnnapp.jobs.slots.JOBS_PER_GPU_BY_MEMORY`).
+    jobs_per_gpu: int | None = None
 
 
 def get_settings() -> Settings:
@@ -119,5 +122,10 @@ def get_settings() -> Settings:
         executor=_env_choice("CNNAPP_EXECUTOR", ("local", "ray")),
         ray_address=os.environ.get("RAY_ADDRESS") or None,
         ray_namespace=os.environ.get("CNNAPP_RAY_NAMESPACE") or "cnnapp",
+        jobs_per_gpu=(
+            max(1, _env_int("CNNAPP_JOBS_PER_GPU", 1))
+            if os.environ.get("CNNAPP_JOBS_PER_GPU")
+            else None
+        ),
         **optional,
     )

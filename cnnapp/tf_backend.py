@@ -1,4 +1,4 @@
-"""The only TensorFlow-specific code: GPU memory growth, the `tf.data` input pipeline, and fast
+"""The only TensorFlow-specific code: GPU memory caps or growth, the `tf.data` input pipeline, and fast
 training stand-ins for two Keras layers.
 
 Everything else in cnnapp uses the `keras` API and also runs under KERAS_BACKEND=jax; the callers
@@ -15,17 +15,51 @@ import numpy as np
 import tensorflow as tf
 
 
-def configure_gpus() -> list[str]:
-    """Turns on memory growth for every visible GPU (so jobs share one) and returns their names."""
-    names = []
-    for gpu in tf.config.list_physical_devices("GPU"):
+def configure_gpus(memory_mb: int | None = None) -> list[str]:
+    """Caps or shares the visible GPUs' memory, once per process, and returns their names.
+
+    With a cap (the job slot's share, which the worker passes before the job starts) each GPU
+    becomes one logical device of that size, so the job cannot take the memory of the others
+    sharing it; without one, memory growth (jobs take what they use). Once the runtime is set up
+    (or capped), later calls change nothing.
+
+    Args:
+        memory_mb: the job's share of each GPU in MB; None for memory growth.
+
+    Returns:
+        The GPU names.
+    """
+    gpus = tf.config.list_physical_devices("GPU")
+    cap_memory(tf.config, gpus, memory_mb)
+    details = tf.config.experimental.get_device_details
+    return [details(gpu).get("device_name", gpu.name) for gpu in gpus]
+
+
+def cap_memory(config, gpus: Sequence, memory_mb: int | None) -> str:
+    """Gives each GPU one logical device of `memory_mb` MB, or memory growth when None.
+
+    Args:
+        config: `tf.config` (tests pass a stand-in with the same methods).
+        gpus: its physical GPU devices.
+        memory_mb: the cap in MB, None for memory growth.
+
+    Returns:
+        "capped", "growth", "none" (no GPU), or "already" when the runtime was set up before.
+    """
+    done = "growth" if gpus else "none"
+    for gpu in gpus:
         try:
-            tf.config.experimental.set_memory_growth(gpu, True)
-        except RuntimeError:  # already initialised: growth was set by the environment variable
-            pass
-        details = tf.config.experimental.get_device_details(gpu)
-        names.append(details.get("device_name", gpu.name))
-    return names
+            if memory_mb is None:
+                config.experimental.set_memory_growth(gpu, True)
+            elif config.get_logical_device_configuration(gpu):
+                done = "already"  # configured earlier in this process (e.g. by the worker)
+            else:
+                limit = config.LogicalDeviceConfiguration(memory_limit=int(memory_mb))
+                config.set_logical_device_configuration(gpu, [limit])
+                done = "capped"
+        except (RuntimeError, ValueError):  # already initialised: nothing can change now
+            done = "already"
+    return done
 
 
 def gpu_supports_bfloat16() -> bool:

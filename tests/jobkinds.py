@@ -23,6 +23,8 @@ KINDS = {
         "no_result",
         "saves_run",
         "slow_epochs",
+        "slot_env",
+        "out_of_gpu_memory",
     ]
 }
 
@@ -169,4 +171,27 @@ def killed_mid_save(spec, report, should_stop):
         config={"owner": spec.get("owner"), "label": "half"},
         history={"epochs": []},
         metrics={},
+    )
+
+
+def slot_env(spec, report, should_stop):
+    """Stays alive `sleep_s` (so jobs overlap) and returns its slot's environment."""
+    report({"type": "train_begin", "epochs": 1, "batches": 1, "device": "CPU"})
+    time.sleep(float(spec.get("sleep_s", 0.5)))
+    names = ["CUDA_VISIBLE_DEVICES", "CNNAPP_GPU_MEMORY_MB", "XLA_PYTHON_CLIENT_MEM_FRACTION",
+             "XLA_PYTHON_CLIENT_PREALLOCATE", "TF_FORCE_GPU_ALLOW_GROWTH"]  # fmt: skip
+    return {"status": "completed", "env": {name: os.environ.get(name) for name in names}}
+
+
+class XlaRuntimeError(RuntimeError):
+    """Stands in for jaxlib's error type (same name, same kind of text)."""
+
+
+def out_of_gpu_memory(spec, report, should_stop):
+    """Fails as JAX does when a step needs more than the process's memory fraction."""
+    report({"type": "phase", "phase": "training", "message": "fake training"})
+    raise XlaRuntimeError(
+        "RESOURCE_EXHAUSTED: Out of memory while trying to allocate 5368709120 bytes.\n"
+        "BufferAssignment OOM Debugging.\nBufferAssignment stats:\n"
+        "             parameter allocation:    1.20GiB"
     )

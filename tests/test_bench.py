@@ -5,7 +5,8 @@ import re
 import keras
 import pytest
 
-from bench import common, gpu, job_cost, latency, report, run, train_compare
+from bench import common, gpu, gpu_class, job_cost, latency, report, run, train_compare
+from cnnapp import devices
 
 TINY = {"name": "procedural", "limit": 240}  # its first 10 % holds every class
 
@@ -64,7 +65,7 @@ def test_resnet50_throughput_runs_tiny_on_a_cpu():
 
 
 def test_gpu_mode_skips_cleanly_without_a_gpu(monkeypatch, capsys):
-    monkeypatch.setattr(gpu, "gpu_names", lambda: [])
+    monkeypatch.setattr(devices, "probe_gpu_details", lambda refresh=False: [])
     assert run.main(["--gpu"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert "no GPU" in lines[0]
@@ -82,3 +83,60 @@ def test_report_renders_tables_and_ends_with_the_speedup_line():
     line = report.speedup_line(training)
     assert line == "speedup basenet=2.50 mired_bn_v3=n/a"
     assert re.fullmatch(r"speedup basenet=\S+ mired_bn_v3=\S+", line)
+
+
+@pytest.mark.slow  # a benchmark run
+def test_bare_limit_fits_the_network_on_arrays_and_reports_the_same_figures():
+    result = train_compare.bare_limit("basenet", TINY, epochs=2)
+    assert result["images_per_s"] > 0 and result["steady_images_per_s"] > 0
+    assert result["fit_s"] >= result["first_epoch_s"] > 0
+
+
+def test_of_bare_is_the_engine_over_the_bare_limit_printed_just_before_speedup(monkeypatch, capsys):
+    runs = {
+        "assignment": [{"images_per_s": 100.0}],
+        "engine": [{"images_per_s": 180.0}, {"images_per_s": 200.0}, {"images_per_s": 190.0}],
+        "bare_limit": [{"images_per_s": 200.0}],
+    }
+    training = {"basenet": runs, "mired_bn_v3": {"engine": [{"images_per_s": 90.0}]}}
+    assert report.of_bare_line(training) == "of_bare basenet=0.95 mired_bn_v3=n/a"
+    assert "bare limit (no preprocessing)" in report.training_table(training)
+    results = {"mode": "quick", "machine": {}, "training": training}
+    monkeypatch.setattr(run, "run_cpu", lambda sizes, mode: results)
+    assert run.main(["--quick"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-2] == "of_bare basenet=0.95 mired_bn_v3=n/a"
+    assert re.fullmatch(r"of_bare basenet=\S+ mired_bn_v3=\S+", lines[-2])
+    assert lines[-1] == "speedup basenet=1.90 mired_bn_v3=n/a"
+
+
+def test_the_gpu_summary_line_names_each_figure():
+    results = {
+        "class": [{"jobs_per_gpu": 16, "jobs_per_hour": 900.0}, {"jobs_per_gpu": 1,
+                                                                 "jobs_per_hour": 120.5}],
+        "table9": [{"state": "completed", "wall_s": 27.4}],
+        "resnet50": [{"error": "timed out"}, {"ratio": 0.934}],
+    }  # fmt: skip
+    line = gpu_class.summary_line(results)
+    assert line == "gpu jobs_per_hour 16=900.0 1=120.5 table9_s=27.4 resnet50_ratio=0.93"
+    assert gpu_class.summary_line({}) == "gpu jobs_per_hour n/a table9_s=n/a resnet50_ratio=n/a"
+
+
+@pytest.mark.slow  # trains 3 small jobs on the CPU under JAX: up to 7 minutes on 2 busy cores
+def test_gpu_mode_dry_run_exercises_every_part_on_the_cpu(monkeypatch, capsys):
+    """Every part runs and prints its figure in the documented form (on a busy CPU a job may
+    reach its budget and be stopped: the figures themselves mean nothing here)."""
+    pytest.importorskip("jax")
+    monkeypatch.setenv("KERAS_BACKEND", "jax")  # restored afterwards (the dry run sets it)
+    assert run.main(["--gpu", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "keras_backend': 'jax'" in out
+    assert re.search(
+        r"^class jobs_per_gpu=2 cap=7488 MB: [012]/2 jobs in [\d.]+ s = [\d.]+ jobs/hour", out, re.M
+    ), out
+    assert re.search(r"^table9 t9-1: \w+ in [\d.]+ s \(submit to done\), \d+ epochs", out, re.M)
+    assert "resnet50: not measured" in out  # its own smoke test: test_resnet50_throughput_...
+    assert re.fullmatch(
+        r"gpu jobs_per_hour 2=[\d.]+ table9_s=\S+ resnet50_ratio=n/a",
+        out.strip().splitlines()[-1],
+    ), out

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from cnnapp import devices
+from cnnapp.devices import Gpu
 from cnnapp.jobs import MAX_BATCH_POINTS, LocalExecutor, get_executor
 from tests.jobkinds import KINDS
 
@@ -195,11 +196,19 @@ def test_each_job_gets_its_own_gpu():
 
 
 def test_one_gpu_is_shared():
-    executor = LocalExecutor(max_jobs=2, gpus=["Fake GPU"], kinds=KINDS)
+    executor = LocalExecutor(max_jobs=2, gpus=[Gpu("Fake GPU", 16_000)], kinds=KINDS)
     try:
-        assert executor.capacity == 2
+        assert executor.capacity == 2  # min(max_jobs, 1 GPU × 4 jobs for 16 GB)
         status = wait_done(executor, executor.submit({"kind": "quick"}, OWNER))
         assert status.device == "GPU 0: Fake GPU"
+    finally:
+        executor.shutdown()
+
+
+def test_a_gpu_of_unknown_memory_takes_one_uncapped_job():
+    executor = LocalExecutor(max_jobs=2, gpus=["Fake GPU"], kinds=KINDS, jobs_per_gpu=None)
+    try:
+        assert executor.capacity == 1 and executor.slots[0].memory_mb is None
     finally:
         executor.shutdown()
 

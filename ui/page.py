@@ -80,5 +80,7 @@ def _job_line(status) -> None:
         st.caption(t("sidebar.no_job"))
         return
     st.caption(progress.short(readout(status), status.label))
+    if status.device and status.state in ("running", "stopping"):
+        st.caption(t("sidebar.job_device", device=status.device))  # e.g. "GPU 1: NVIDIA H200"
     if not status.done:
         nav.link("train", t("sidebar.open_train"))

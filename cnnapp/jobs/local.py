@@ -23,6 +23,7 @@ import weakref
 from multiprocessing.connection import wait as wait_for_any
 
 from cnnapp import devices
+from cnnapp.jobs import slots as job_slots
 from cnnapp.jobs import spawn
 from cnnapp.jobs.executor import Executor
 from cnnapp.jobs.journal import JobJournal
@@ -50,12 +51,17 @@ class LocalExecutor(Executor):
     Queued jobs start round-robin across owners (`FairQueue`): when a slot frees, the owner who
     least recently had a job started goes next, so one owner's many jobs do not hold up the others.
 
-    With several GPUs each running job gets one of its own (`CUDA_VISIBLE_DEVICES`), so at most
-    one job runs per GPU; with one GPU, jobs share it (memory growth); with none, they use the CPU.
+    Each running job takes a slot (`cnnapp.jobs.slots`): with GPUs, `jobs_per_gpu` jobs share each
+    one, each capped at its share of the memory (`CUDA_VISIBLE_DEVICES` and the cap reach the
+    worker through its slot's `env()`), new jobs going to the least busy GPU, so at most
+    min(max_jobs, GPUs × jobs_per_gpu) run at once; with none, max_jobs jobs use the CPU.
 
     Args:
         max_jobs: jobs that run at once; default `get_settings().max_jobs`.
-        gpus: GPU names; default `devices.probe_gpus()` (tests pass a made-up list).
+        gpus: the GPUs, as `devices.Gpu(name, memory_mb)` or names (memory unknown: one uncapped
+            job per GPU); default `devices.probe_gpu_details()` (tests pass a made-up list).
+        jobs_per_gpu: jobs sharing one GPU; default `get_settings().jobs_per_gpu`, else chosen
+            from each GPU's memory (`slots.default_jobs_per_gpu`).
         kinds: more job kinds, `{"kind": "module:function"}`, besides "train" and "extract".
         stop_timeout_s: how long a job may take to stop after `cancel` before it is terminated.
         journal: where job records are kept so that a restart reports cut-short jobs as
@@ -75,16 +81,21 @@ class LocalExecutor(Executor):
         stop_timeout_s: float = 60.0,
         journal: JobJournal | bool | None = None,
         per_owner_running: int | None = None,
+        jobs_per_gpu: int | None = None,
     ) -> None:
         max_jobs = get_settings().max_jobs if max_jobs is None else max_jobs
         self.max_jobs = _whole_number("max_jobs", max_jobs)
         if per_owner_running is not None:
             per_owner_running = _whole_number("per_owner_running", per_owner_running)
         self.per_owner_running = per_owner_running
-        self.gpus = list(devices.probe_gpus() if gpus is None else gpus)
+        found = devices.probe_gpu_details() if gpus is None else gpus
+        jobs_per_gpu = get_settings().jobs_per_gpu if jobs_per_gpu is None else jobs_per_gpu
+        self.slots = job_slots.plan_slots(
+            self.max_jobs, list(found), jobs_per_gpu, devices.visible_device_ids(len(found))
+        )
+        self.gpus = [gpu if isinstance(gpu, str) else gpu.name for gpu in found]
         self.kinds = {**BUILTIN_KINDS, **(kinds or {})}
         self.stop_timeout_s = float(stop_timeout_s)
-        self._gpu_ids = devices.visible_device_ids(len(self.gpus))
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.RLock()
         self._jobs: dict[str, JobRecord] = {}
@@ -108,8 +119,8 @@ class LocalExecutor(Executor):
 
     @property
     def capacity(self) -> int:
-        """How many jobs may run at once."""
-        return min(self.max_jobs, len(self.gpus)) if len(self.gpus) > 1 else self.max_jobs
+        """How many jobs may run at once: min(max_jobs, GPUs × jobs per GPU), or max_jobs on CPU."""
+        return len(self.slots)
 
     @property
     def closed(self) -> bool:
@@ -266,16 +277,10 @@ class LocalExecutor(Executor):
 
     def _start(self, job: JobRecord) -> None:
         """Starts a queued job's worker (called with the lock held)."""
-        env = {}
-        if len(self.gpus) > 1:
-            used = {other.gpu for other in self._running}
-            job.gpu = next(index for index in range(len(self.gpus)) if index not in used)
-            env["CUDA_VISIBLE_DEVICES"] = self._gpu_ids[job.gpu]
-            job.device = f"GPU {job.gpu}: {self.gpus[job.gpu]}"
-        else:
-            job.device = f"GPU 0: {self.gpus[0]}" if self.gpus else "CPU"
+        slot = job_slots.pick_free(self.slots, {other.slot for other in self._running})
+        job.slot, job.gpu, job.device = slot.index, slot.gpu, slot.label
         try:
-            spawn.start(self._context, job, env)
+            spawn.start(self._context, job, slot.env())
         except Exception as error:
             job.process, job.error = None, f"the worker process could not be started: {error}."
             self._finish(job, "failed")

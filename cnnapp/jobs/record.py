@@ -63,7 +63,9 @@ class JobRecord:
     process: Any = None
     conn: Any = None
     stop: StopFlag | None = None
-    gpu: int | None = None
+    gpu: int | None = None  # the GPU it runs on (index in the executor's list), None: CPU
+    slot: int | None = None  # the executor's slot it runs in (`cnnapp.jobs.slots`)
+    error_message: dict | None = None  # a coded error (`Message.to_dict()`), worded per language
     stop_requested_mono: float | None = None
     acknowledged: bool = False  # the job saw the stop request
     terminated_mono: float | None = None  # set when the executor terminated the worker
@@ -115,6 +117,8 @@ class JobRecord:
         elif kind == "error":
             self.error = str(event.get("message") or "the job failed")
             self.traceback = event.get("traceback")
+            coded = event.get("coded")
+            self.error_message = coded if isinstance(coded, dict) else None
 
     def _add_point(self, point: dict) -> None:
         self.seen += 1
@@ -153,6 +157,7 @@ class JobRecord:
             "early_stopping": self.early_stopping,
             "result": self.result if isinstance(self.result, dict) else None,
             "error": self.error,
+            "error_message": self.error_message,
         }
 
     @classmethod
@@ -172,6 +177,8 @@ class JobRecord:
         job.epochs, job.history = record.get("epochs"), list(record.get("history") or [])
         job.epoch = job.history[-1]["epoch"] if job.history else 0
         job.early_stopping, job.error = record.get("early_stopping"), record.get("error")
+        coded = record.get("error_message")
+        job.error_message = coded if isinstance(coded, dict) else None
         job.result, job.has_result = record.get("result"), record.get("result") is not None
         return job
 
@@ -211,6 +218,7 @@ class JobRecord:
             error=self.error,
             traceback=self.traceback,
             device=self.device,
+            error_message=dict(self.error_message) if self.error_message else None,
             submitted_at=self.submitted_at,
             started_at=self.started_at,
             finished_at=self.finished_at,

@@ -50,6 +50,7 @@ class JobStatus:
     submitted_at: str
     started_at: str | None
     finished_at: str | None
+    error_message: dict[str, Any] | None = None  # a coded error (`messages.Message.to_dict()`)
 
     @property
     def done(self) -> bool:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-# Set before TensorFlow or JAX is imported: share a GPU instead of grabbing all of its memory.
+# Set before TensorFlow or JAX is imported: share a GPU instead of grabbing all of its memory
+# (a slot's env, `cnnapp.jobs.slots.Slot.env`, may replace these with a fixed cap).
 WORKER_ENV = {"TF_FORCE_GPU_ALLOW_GROWTH": "true", "XLA_PYTHON_CLIENT_PREALLOCATE": "false"}
 STOP_ACK = "stop_ack"  # event sent the first time the job's should_stop() returns True
 
@@ -133,12 +135,64 @@ def worker_main(
         return True
 
     try:
+        _cap_gpu_memory()
         function = load_kind(kind_path)
         result = function(spec, report, should_stop)
         conn.send({"type": "result", "result": result})
     except Exception as error:
-        message = str(error) or type(error).__name__
-        _send(conn, {"type": "error", "message": message, "traceback": traceback.format_exc()})
+        _send(conn, error_event(error))
         conn.close()
         sys.exit(1)
     conn.close()
+
+
+def error_event(error: BaseException) -> dict:
+    """The "error" message of a job that raised: out of memory becomes a coded message (no trace).
+
+    Args:
+        error: what the job raised.
+
+    Returns:
+        {"type": "error", "message": English text, "traceback": text or None, "coded": the
+        `Message.to_dict()` of a coded error or None}.
+    """
+    from cnnapp.jobs.oom import memory_error
+    from cnnapp.messages import CodedError
+
+    translated = memory_error(error)
+    if translated is not None:  # the allocator's trace helps no student
+        return {
+            "type": "error",
+            "message": str(translated),
+            "traceback": None,
+            "coded": translated.message.to_dict(),
+        }
+    coded = error.message.to_dict() if isinstance(error, CodedError) else None
+    try:
+        pickle.dumps(coded)
+    except Exception:  # values that cannot cross the pipe: the English text still does
+        coded = None
+    return {
+        "type": "error",
+        "message": str(error) or type(error).__name__,
+        "traceback": traceback.format_exc(),
+        "coded": coded,
+    }
+
+
+def _cap_gpu_memory() -> None:
+    """Under TensorFlow with a slot's cap, makes the capped logical GPU before anything uses it."""
+    from cnnapp.jobs.slots import CAP_VARIABLE
+
+    if (
+        not os.environ.get(CAP_VARIABLE, "").isdigit()
+        or os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow"
+    ):
+        return  # JAX reads its cap from XLA_PYTHON_CLIENT_MEM_FRACTION itself
+    from cnnapp.devices import probe_gpus
+
+    if not probe_gpus():  # nvidia-smi sees none (a faked device list): nothing to cap
+        return
+    from cnnapp.tf_backend import configure_gpus
+
+    configure_gpus(int(os.environ[CAP_VARIABLE]))

@@ -58,6 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sidebar.job_starting": ("{label}: {phase}…", "{label}: {phase}…"),
     "sidebar.job_finishing": ("{label}: finishing…", "{label}: terminando…"),
     "sidebar.job_done": ("{label}: {state}", "{label}: {state}"),
+    "sidebar.job_device": ("Runs on {device}", "Se ejecuta en {device}"),
     "sidebar.open_train": ("See it on Train", "Verlo en Entrenar"),
     "state.queued": ("queued", "en cola"),
     "state.running": ("running", "entrenando"),

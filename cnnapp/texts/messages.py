@@ -231,4 +231,24 @@ TEXTS = {
         "se perdió la máquina que lo ejecutaba (el nodo Ray {node} salió del clúster); se "
         "conservan las épocas que terminó. Vuelve a entrenarlo para terminarlo.",
     ),
+    # A job out of memory (cnnapp.jobs.oom)
+    "msg.job.gpu_memory": (
+        "This network needs more GPU memory than this job's share ({cap:,} MB of {device}): use "
+        "a smaller batch size or network, or ask the lecturer to lower CNNAPP_JOBS_PER_GPU.",
+        "Esta red necesita más memoria de GPU que la parte de este trabajo ({cap:,} MB de "
+        "{device}): usa un tamaño de lote o una red más pequeños, o pide al profesor que baje "
+        "CNNAPP_JOBS_PER_GPU.",
+    ),
+    "msg.job.gpu_memory_whole": (
+        "This network needs more memory than {device} has free: use a smaller batch size or "
+        "network, or try again when fewer jobs are running.",
+        "Esta red necesita más memoria de la que {device} tiene libre: usa un tamaño de lote o "
+        "una red más pequeños, o vuelve a intentarlo cuando haya menos trabajos en marcha.",
+    ),
+    "msg.job.memory": (
+        "This network needs more memory than the machine has free: use a smaller batch size, "
+        "network or image size.",
+        "Esta red necesita más memoria de la que la máquina tiene libre: usa un tamaño de lote, "
+        "una red o un tamaño de imagen más pequeños.",
+    ),
 }

@@ -12,6 +12,7 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import charts
 from cnnapp.jobs import JobStatus, cut_curves, readout
+from cnnapp.messages import words
 from cnnapp.training.scoring import RESULT_COLUMNS
 from ui import keys, nav, plot, progress, resources
 from ui.plain import plain
@@ -81,7 +82,8 @@ def state_ui(status: JobStatus) -> None:
     elif state == "stopped":
         st.warning(t("train.stopped"), icon=":material/stop_circle:")
     else:  # failed, interrupted
-        st.error(t(f"train.{state}", error=plain(status.error or "")), icon=":material/error:")
+        error = words(status.error_message, lang()) if status.error_message else status.error
+        st.error(t(f"train.{state}", error=plain(error or "")), icon=":material/error:")
     if status.device:
         st.caption(t("train.device", device=status.device))
 
