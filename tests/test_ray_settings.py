@@ -46,6 +46,7 @@ def test_jobs_per_gpu_and_the_job_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("CNNAPP_JOBS_PER_GPU", "many")
     with pytest.raises(ValueError, match="CNNAPP_JOBS_PER_GPU='many' is not a whole number"):
         jobs_per_gpu_setting()
+    monkeypatch.setenv("CNNAPP_JOBS_PER_GPU", "4")
     monkeypatch.setenv("CNNAPP_MODELS_DIR", str(tmp_path / "shared-runs"))
     monkeypatch.setenv("CNNAPP_EXECUTOR", "ray")
     monkeypatch.setenv("KERAS_BACKEND", "jax")

@@ -36,17 +36,9 @@ NOT_FORWARDED = ("CNNAPP_EXECUTOR", "CNNAPP_RAY_NAMESPACE")  # settings of the s
 
 
 def jobs_per_gpu_setting() -> int:
-    """`CNNAPP_JOBS_PER_GPU` (jobs sharing one GPU), 1 if unset."""
-    value = getattr(get_settings(), "jobs_per_gpu", None) or os.environ.get("CNNAPP_JOBS_PER_GPU")
-    try:
-        number = int(value or 1)
-    except ValueError:
-        raise ValueError(
-            f"CNNAPP_JOBS_PER_GPU={value!r} is not a whole number; set it to 1, 4 or 8, say."
-        ) from None
-    if number < 1:
-        raise ValueError(f"CNNAPP_JOBS_PER_GPU must be at least 1, got {number}.")
-    return number
+    """`CNNAPP_JOBS_PER_GPU` (jobs sharing one GPU), 1 if unset: the nodes' GPUs are not seen
+    from the server, so the default by memory (`cnnapp.jobs.slots`) cannot apply here."""
+    return get_settings().jobs_per_gpu or 1
 
 
 def job_env() -> dict[str, str]:
