@@ -42,6 +42,17 @@ def _env_float(name: str, default: float) -> float:
         ) from None
 
 
+def _env_switch(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "on", "yes"):
+        return True
+    if value in ("0", "false", "off", "no"):
+        return False
+    raise ValueError(f"{name}={value!r} is not a switch; set it to 1 (on) or 0 (off).")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the app keeps things and how much it may do at once."""
@@ -67,6 +78,7 @@ class Settings:
         400_000_000  # CNNAPP_MAX_DECODE_PIXELS: all the photos of a folder dataset
     )
     session_hours: float = 12.0  # CNNAPP_SESSION_HOURS: sign in again after this long
+    warm_workers: bool = True  # CNNAPP_WARM_WORKERS: 1 keeps a worker per job slot started ahead
 
 
 def get_settings() -> Settings:
@@ -102,5 +114,6 @@ def get_settings() -> Settings:
         disk_quota_bytes=max(1, _env_int("CNNAPP_DISK_QUOTA_MB", 2048)) * 1024 * 1024,
         max_decode_pixels=max(1, _env_int("CNNAPP_MAX_DECODE_PIXELS", 400_000_000)),
         session_hours=max(0.1, _env_float("CNNAPP_SESSION_HOURS", 12.0)),
+        warm_workers=_env_switch("CNNAPP_WARM_WORKERS", True),
         **optional,
     )

@@ -26,6 +26,7 @@ from cnnapp import devices
 from cnnapp.jobs import spawn
 from cnnapp.jobs.executor import Executor
 from cnnapp.jobs.journal import JobJournal
+from cnnapp.jobs.pool import WARM_PRELOAD, WarmPool
 from cnnapp.jobs.queue import FairQueue
 from cnnapp.jobs.record import JobRecord, now_iso
 from cnnapp.jobs.status import DONE_STATES, UNFINISHED_STATES, JobStatus
@@ -62,6 +63,10 @@ class LocalExecutor(Executor):
             interrupted (`JobJournal`); default `<data dir>/jobs`; False for none.
         per_owner_running: at most this many of one owner's jobs run at once (the others wait in
             the queue while other owners' jobs start); None for no cap.
+        warm_workers: keep one worker per slot started ahead of need (`cnnapp.jobs.pool`), so a
+            job skips importing Keras; default `get_settings().warm_workers`.
+        warm_preload: what a warm worker imports (and calls) while it waits; default
+            `WARM_PRELOAD` (Keras, the device, the built-in kinds).
 
     Raises:
         ValueError: if `max_jobs` or `per_owner_running` is not a whole number of at least 1.
@@ -75,6 +80,8 @@ class LocalExecutor(Executor):
         stop_timeout_s: float = 60.0,
         journal: JobJournal | bool | None = None,
         per_owner_running: int | None = None,
+        warm_workers: bool | None = None,
+        warm_preload: tuple[str, ...] | list[str] = WARM_PRELOAD,
     ) -> None:
         max_jobs = get_settings().max_jobs if max_jobs is None else max_jobs
         self.max_jobs = _whole_number("max_jobs", max_jobs)
@@ -91,6 +98,8 @@ class LocalExecutor(Executor):
         self._queue = FairQueue()
         self._running: list[JobRecord] = []
         self._closed = False
+        warm = get_settings().warm_workers if warm_workers is None else bool(warm_workers)
+        self._pool = WarmPool(self._context, warm_preload) if warm else None
         self._journal = (journal or JobJournal()) if journal is not False else None
         self._adopt()
         self._wake = threading.Event()
@@ -211,6 +220,9 @@ class LocalExecutor(Executor):
         self._wake.set()
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout=10)
+        if self._pool is not None:
+            with self._lock:
+                self._pool.shutdown()
         deadline = time.monotonic() + (self.stop_timeout_s if wait else 0.0)
         while self._running and time.monotonic() < deadline:
             for job in list(self._running):
@@ -243,6 +255,8 @@ class LocalExecutor(Executor):
                     if job_id is None:
                         break
                     self._start(self._jobs[job_id])
+                if self._pool is not None:
+                    self._pool.fill(self._slot_env(slot) for slot in range(self.capacity))
                 running = list(self._running)
             if not running:
                 self._wake.wait(0.25)
@@ -264,24 +278,38 @@ class LocalExecutor(Executor):
             counts[job.owner] = counts.get(job.owner, 0) + 1
         return {owner for owner, count in counts.items() if count >= self.per_owner_running}
 
+    def _slot_env(self, slot: int) -> dict[str, str]:
+        """The environment variables a job in `slot` gets (its GPU when there are several)."""
+        if len(self.gpus) > 1:
+            return {"CUDA_VISIBLE_DEVICES": self._gpu_ids[slot]}
+        return {}
+
     def _start(self, job: JobRecord) -> None:
-        """Starts a queued job's worker (called with the lock held)."""
-        env = {}
+        """Starts a queued job: in a warm worker for its slot if there is one (lock held)."""
+        slot = 0
         if len(self.gpus) > 1:
             used = {other.gpu for other in self._running}
-            job.gpu = next(index for index in range(len(self.gpus)) if index not in used)
-            env["CUDA_VISIBLE_DEVICES"] = self._gpu_ids[job.gpu]
+            slot = job.gpu = next(index for index in range(len(self.gpus)) if index not in used)
             job.device = f"GPU {job.gpu}: {self.gpus[job.gpu]}"
         else:
             job.device = f"GPU 0: {self.gpus[0]}" if self.gpus else "CPU"
+        env = self._slot_env(slot)
+        warm = self._pool.take(env) if self._pool is not None else None
         try:
-            spawn.start(self._context, job, env)
+            if warm is not None:
+                try:
+                    spawn.hand_over(warm, job)
+                except OSError:  # it died meanwhile: start cold, as without warm workers
+                    warm = None
+            if warm is None:
+                spawn.start(self._context, job, env)
         except Exception as error:
             job.process, job.error = None, f"the worker process could not be started: {error}."
             self._finish(job, "failed")
             return
         job.state = "running"
-        job.phase, job.message = "starting", "starting the worker process"  # TF takes seconds
+        job.phase = "starting"  # until the worker's own events: importing Keras takes seconds
+        job.message = "a warm worker takes the job" if warm else "starting the worker process"
         job.started_at, job.started_mono = now_iso(), time.monotonic()
         self._running.append(job)
         self._record(job)

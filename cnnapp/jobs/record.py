@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from cnnapp.jobs.status import MAX_BATCH_POINTS, JobStatus, fraction_done
-from cnnapp.jobs.worker import STOP_ACK, StopFlag
+from cnnapp.jobs.worker import STOP_ACK, WORKER_EVENT, StopFlag
 
 
 def now_iso() -> str:
@@ -68,6 +68,7 @@ class JobRecord:
     acknowledged: bool = False  # the job saw the stop request
     terminated_mono: float | None = None  # set when the executor terminated the worker
     interrupted: bool = False  # terminated by shutdown()
+    warm: bool | None = None  # the job ran in a warm (pre-started) worker; None before it says
 
     def fold(self, event: Any) -> None:
         """Updates the record with one message from the worker; malformed ones are ignored."""
@@ -108,6 +109,8 @@ class JobRecord:
                 "stopped_epoch": event.get("stopped_epoch"),
                 "best_epoch": event.get("best_epoch"),
             }
+        elif kind == WORKER_EVENT:
+            self.warm = bool(event["warm"])
         elif kind == STOP_ACK:
             self.acknowledged = True
         elif kind == "result":
@@ -214,6 +217,7 @@ class JobRecord:
             submitted_at=self.submitted_at,
             started_at=self.started_at,
             finished_at=self.finished_at,
+            warm=self.warm,
         )
 
 

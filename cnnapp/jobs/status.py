@@ -50,6 +50,7 @@ class JobStatus:
     submitted_at: str
     started_at: str | None
     finished_at: str | None
+    warm: bool | None = None  # ran in a warm (pre-started) worker; None until the worker says
 
     @property
     def done(self) -> bool:
