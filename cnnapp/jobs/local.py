@@ -63,10 +63,8 @@ class LocalExecutor(Executor):
             interrupted (`JobJournal`); default `<data dir>/jobs`; False for none.
         per_owner_running: at most this many of one owner's jobs run at once (the others wait in
             the queue while other owners' jobs start); None for no cap.
-        warm_workers: keep one worker per slot started ahead of need (`cnnapp.jobs.pool`), so a
-            job skips importing Keras; default `get_settings().warm_workers`.
-        warm_preload: what a warm worker imports (and calls) while it waits; default
-            `WARM_PRELOAD` (Keras, the device, the built-in kinds).
+        warm_workers: keep a worker per slot started ahead of need (`cnnapp.jobs.pool`);
+            default `get_settings().warm_workers`. warm_preload: what it loads while waiting.
 
     Raises:
         ValueError: if `max_jobs` or `per_owner_running` is not a whole number of at least 1.
@@ -123,6 +121,12 @@ class LocalExecutor(Executor):
     @property
     def closed(self) -> bool:
         return self._closed
+
+    def warm_workers_ready(self) -> int:
+        """How many warm workers have set up and wait for a job (0 with warm workers off)."""
+        with self._lock:
+            pool = self._pool
+            return sum(w.check_ready() for w in pool.workers()) if pool is not None else 0
 
     # The interface
 
@@ -296,13 +300,7 @@ class LocalExecutor(Executor):
         env = self._slot_env(slot)
         warm = self._pool.take(env) if self._pool is not None else None
         try:
-            if warm is not None:
-                try:
-                    spawn.hand_over(warm, job)
-                except OSError:  # it died meanwhile: start cold, as without warm workers
-                    warm = None
-            if warm is None:
-                spawn.start(self._context, job, env)
+            warm = spawn.start(self._context, job, env, warm)
         except Exception as error:
             job.process, job.error = None, f"the worker process could not be started: {error}."
             self._finish(job, "failed")

@@ -89,6 +89,8 @@ class JobRecord:
                 self.device = str(event["device"])
         elif kind == "batch":
             self.epoch, self.batch = int(event["epoch"]), int(event["batch"])
+            if self.phase == "compiling":  # the compiled step has run: training proper
+                self.phase, self.message = "training", "training"
             self.batches = int(event.get("batches") or self.batches or 0) or None
             logs = _numbers(event.get("logs"))
             step = self.epoch - 1 + (self.batch / self.batches if self.batches else 0.0)

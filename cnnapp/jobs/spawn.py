@@ -85,17 +85,30 @@ def describe_exit(code: int) -> str:
     return text + "."
 
 
-def start(context: Any, job: JobRecord, env: dict[str, str]) -> None:
+def start(
+    context: Any, job: JobRecord, env: dict[str, str], warm: WarmWorker | None = None
+) -> WarmWorker | None:
     """Starts `job`'s worker process; sets `job.process`, `job.conn` and `job.stop`.
 
     Args:
         context: a "spawn" multiprocessing context.
         job: the queued job (its `kind_path` and `spec`).
         env: extra environment variables for the worker (e.g. `CUDA_VISIBLE_DEVICES`).
+        warm: a warm worker set up for `env`, to hand the job to; if it has died meanwhile,
+            a worker is started for the job as without one.
+
+    Returns:
+        The warm worker that took the job, or None when a worker was started for it.
 
     Raises:
         Exception: whatever `Process.start` raised (the pipe is closed first).
     """
+    if warm is not None:
+        try:
+            hand_over(warm, job)
+            return warm
+        except OSError:
+            pass
     reader, writer = context.Pipe(duplex=False)
     job.stop = StopFlag(context)
     job.process = context.Process(
@@ -112,6 +125,7 @@ def start(context: Any, job: JobRecord, env: dict[str, str]) -> None:
     finally:
         writer.close()  # the worker holds the only writer: its death closes the pipe
     job.conn = reader
+    return None
 
 
 def drain(job: JobRecord, limit: int = 1000) -> tuple[list[Any], bool]:

@@ -160,7 +160,7 @@ def run_job(
         raise ValueError("No training images are left after the validation split; lower it.")
     if should_stop():
         return STOPPED
-    phase(report, "building")
+    phase(report, "building", "importing Keras" if keras_import.is_alive() else "")
     keras_import.join()
     from cnnapp.training import plan as pipeline
 
@@ -173,7 +173,7 @@ def run_job(
     plan = pipeline.make_plan(model, config, batches, device)
     trainer = pipeline.training_model(model, plan)
     compile_model(trainer, config, plan.steps_per_execution)
-    phase(report, "training")
+    phase(report, "compiling")  # the first batch traces and compiles the step: seconds
     info = {"train_size": len(data[0]), "val_size": len(data[2]), "device": device}
     inputs = pipeline.fit_data(
         model, plan, data, config.batch_size, config.seed, protocol.is_assignment(config)
