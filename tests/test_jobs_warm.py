@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,19 @@ def test_each_gpu_slot_gets_a_warm_worker_with_its_own_environment(tmp_path, mon
     assert multiprocessing.active_children() == []
 
 
+def test_the_worker_behind_a_job_starts_at_its_first_batch(executor, monkeypatch):
+    from cnnapp.jobs import local
+
+    ready_workers(executor)
+    job = executor.submit({"kind": "ignores_stop"}, OWNER)  # never reports a batch
+    wait_for(lambda: executor.status(job, OWNER).warm)
+    time.sleep(1.0)
+    with executor._lock:
+        assert executor._pool.workers() == []  # nothing takes the CPU from the job's start
+    monkeypatch.setattr(local, "WARM_DEFER_S", 0.0)  # ... for at most this long
+    ready_workers(executor)
+
+
 def test_a_warm_worker_that_died_is_replaced(executor):
     (worker,) = ready_workers(executor)
     dead = worker.process.pid
@@ -134,8 +148,8 @@ def test_shutdown_ends_waiting_and_running_warm_workers(tmp_path, monkeypatch):
     monkeypatch.setenv(CALLED_FILE_ENV, str(tmp_path / "warmed.txt"))
     executor = warm_executor()
     ready_workers(executor)
-    running = executor.submit({"kind": "ignores_stop"}, OWNER)
-    wait_for(lambda: executor.status(running, OWNER).warm)
+    running = executor.submit({"kind": "until_stopped"}, OWNER)  # a batch, then it waits
+    wait_for(lambda: executor.status(running, OWNER).history)
     ready_workers(executor)  # the one behind it, waiting
     executor.shutdown()
     assert multiprocessing.active_children() == []

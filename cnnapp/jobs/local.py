@@ -3,12 +3,8 @@
 The scheduler thread starts queued jobs as slots free up, round-robin across owners
 (`cnnapp.jobs.queue.FairQueue`; optionally at most `per_owner_running` of an owner's at once),
 reads their workers' events (`cnnapp.jobs.spawn`), folds them into each job's `JobRecord` and
-writes the journal, so a restart reports cut-short jobs as interrupted.
-
-Example:
-    executor = LocalExecutor()
-    job_id = executor.submit(spec, owner="session-1")
-    executor.status(job_id, owner="session-1").state  # "queued", "running", ..., "completed"
+writes the journal, so a restart reports cut-short jobs as interrupted. A job takes a warm
+worker of its slot when one waits (`cnnapp.jobs.pool`); see `cnnapp.jobs` for an example.
 """
 
 from __future__ import annotations
@@ -37,6 +33,8 @@ BUILTIN_KINDS = {  # spec["kind"] -> "module:function"
     "extract": "cnnapp.training.extract_job:run_extract_job",  # frozen backbone features + head
 }
 MAX_FINISHED_JOBS = 200  # finished jobs remembered; the oldest are forgotten
+WARM_DEFER_S = 30.0  # the warm worker behind a job starts at its first batch (importing Keras
+# would take the CPU from the job's own start), or this long after it started
 
 
 def _whole_number(name: str, value: object) -> int:
@@ -125,8 +123,7 @@ class LocalExecutor(Executor):
     def warm_workers_ready(self) -> int:
         """How many warm workers have set up and wait for a job (0 with warm workers off)."""
         with self._lock:
-            pool = self._pool
-            return sum(w.check_ready() for w in pool.workers()) if pool is not None else 0
+            return sum(w.check_ready() for w in self._pool.workers()) if self._pool else 0
 
     # The interface
 
@@ -192,11 +189,10 @@ class LocalExecutor(Executor):
     def cancel(self, job_id: str, owner: str) -> bool:
         return self._cancel(job_id, owner)
 
-    def cancel_any(self, job_id: str) -> bool:
+    def cancel_any(self, job_id: str) -> bool:  # a lecturer's: whoever owns it
         return self._cancel(job_id, None)
 
     def _cancel(self, job_id: str, owner: str | None) -> bool:
-        """Stops the job (`owner` None: whoever owns it)."""
         with self._lock:
             job = self._jobs.get(job_id) if isinstance(job_id, str) else None
             mine = job is not None and (owner is None or job.owner == owner)
@@ -259,7 +255,7 @@ class LocalExecutor(Executor):
                     if job_id is None:
                         break
                     self._start(self._jobs[job_id])
-                if self._pool is not None:
+                if self._pool is not None and not any(map(self._warming_up, self._running)):
                     self._pool.fill(self._slot_env(slot) for slot in range(self.capacity))
                 running = list(self._running)
             if not running:
@@ -272,6 +268,10 @@ class LocalExecutor(Executor):
                 time.sleep(0.05)
             for job in running:
                 self._pump(job)
+
+    def _warming_up(self, job: JobRecord) -> bool:
+        """True until a job's first batch (at most `WARM_DEFER_S`): no warm worker starts then."""
+        return job.seen == 0 and time.monotonic() - (job.started_mono or 0.0) < WARM_DEFER_S
 
     def _owners_at_cap(self) -> set[str]:
         """Owners already running `per_owner_running` jobs (called with the lock held)."""
