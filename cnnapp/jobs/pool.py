@@ -20,12 +20,14 @@ from typing import Any
 from cnnapp.jobs import spawn
 from cnnapp.jobs.spawn import WarmWorker
 
-# What a warm worker does while it waits: Keras, the device and one tiny step, then the
-# built-in job kinds' modules (see `cnnapp.jobs.local.BUILTIN_KINDS`).
+# What a warm worker does while it waits: Keras, the device and one tiny step, the built-in
+# job kinds' modules (see `cnnapp.jobs.local.BUILTIN_KINDS`), and the procedural images (kept in
+# the process: the first demo's data is there before the job).
 WARM_PRELOAD = (
     "cnnapp.jobs.worker:warm_keras",
     "cnnapp.training.train_job",
     "cnnapp.training.extract_job",
+    "cnnapp.data.procedural:make_procedural",
 )
 MAX_FAILURES = 3  # warm workers that die before a job, in a row, before the pool gives up
 
