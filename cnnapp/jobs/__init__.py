@@ -6,6 +6,7 @@
 | `local` | `LocalExecutor`: worker processes on this machine, the queue, stop requests |
 | `queue` | `FairQueue`: which queued job starts next, round-robin across owners |
 | `spawn` | starting a worker process, reading its messages, describing how it exited |
+| `pool` | `WarmPool`: workers started ahead of need, one per job slot |
 | `worker` | the worker's entry point (`worker_main`) and the stop flag it polls |
 | `record` | `JobRecord`: one job's events folded in, journal and snapshot conversions |
 | `status` | `JobStatus` (the snapshot pages poll) and the job states |
