@@ -14,7 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def _items() -> dict:
-    from bench import app_start, gpu, job_cost, latency, train_compare
+    from bench import app_start, gpu, job_cost, latency, startup, train_compare
 
     return {
         "assignment": train_compare.assignment,
@@ -24,6 +24,8 @@ def _items() -> dict:
         "job": job_cost.job,
         "warm_worker": job_cost.warm_worker,
         "import_keras": _import_keras,
+        "first_point": startup.first_point,
+        "cold_process": startup.cold_process,
         "latency": latency.classify_latency,
         "app_start": app_start.app_start,
         "build_page": app_start.build_page_imports,

@@ -200,6 +200,39 @@ def resnet_table(pairs: list[dict]) -> str:
     return table(rows, ["batch", "plain Keras img/s", "engine img/s", "engine/plain", "plan"])
 
 
+def startup_lines(startup: dict | None) -> list[str]:
+    """`startup first_point_s=X cold_process_s=Y` (warm workers, the page's polling), then the
+    same first point with warm workers off and the old once-a-second polling (before)."""
+    startup = startup or {}
+
+    def value(name: str, key: str) -> str:
+        figure = (startup.get(name) or {}).get(key)
+        return "n/a" if figure is None else f"{figure:.2f}"
+
+    cold_poll = (startup.get("cold") or {}).get("poll_s")
+    return [
+        f"startup first_point_s={value('warm', 'first_point_s')}"
+        f" cold_process_s={value('cold_process', 'seconds')}",
+        f"startup_cold first_point_s={value('cold', 'first_point_s')}"
+        + (f" poll_s={cold_poll:g}" if cold_poll is not None else ""),
+    ]
+
+
+def startup_table(startup: dict) -> str:
+    rows = []
+    for name, label in [("cold", "worker started for the job, page polls every 1 s (before)"),
+                        ("warm", "warm worker, page polls every 0.25 s until then (after)")]:  # fmt: skip
+        result = startup.get(name) or {}
+        phases = ", ".join(f"{p} {t:g} s" for t, p in result.get("phases", []))
+        rows.append([label, fmt(result.get("first_point_s"), 2), result.get("error") or phases])
+    cold = startup.get("cold_process") or {}
+    inner = (f"import Keras {fmt(cold.get('import_keras_s'), 1)} s, build {fmt(cold.get('build_s'), 1)}"
+             f" s, one batch {fmt(cold.get('one_batch_s'), 1)} s")  # fmt: skip
+    rows.append(["a fresh process: import Keras, build, one batch", fmt(cold.get("seconds"), 2),
+                 cold.get("error") or inner])  # fmt: skip
+    return table(rows, ["BaseNet, procedural data", "seconds", "phases seen (since Start)"])
+
+
 def render(results: dict) -> str:
     m = results.get("machine", {})
     parts = [
@@ -216,6 +249,8 @@ def render(results: dict) -> str:
     ]
     if "progress" in results:
         parts += ["", "(b2) live progress", progress_table(results["progress"])]
+    if "startup" in results:
+        parts += ["", "(f) Start to the first chart point", startup_table(results["startup"])]
     if "latency" in results:
         parts += ["", "(c) classifying one photo (median)", latency_table(results["latency"])]
     if "app" in results:

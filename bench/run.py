@@ -6,13 +6,19 @@ Usage:
     python bench/run.py --gpu      # GPU mode (about 8 min): class throughput at 16, 4 and 1 jobs
                                    # per GPU, the table-9 recipe, ResNet50 (bench/gpu_class.py)
     python bench/run.py --gpu --dry-run   # the same, tiny, on the CPU under JAX (a smoke test)
+    python bench/run.py --startup  # only Start -> first chart point, warm workers off and on
 
 Every measurement runs in a fresh process (`bench/items.py`); the assignment's and the engine's
 runs alternate, so a machine that is busier at one moment penalises both. The last line printed
 is `speedup basenet=X.XX mired_bn_v3=Y.YY`: the engine's images/s over the assignment's, over
 all epochs (the first one's compilation included); the line before it, `of_bare basenet=X.XX
 mired_bn_v3=Y.YY`, is the engine's images/s over the bare limit's (the network without
-preprocessing layers, `fit` on float32 arrays, no callbacks: the model's own compute). See README, "Benchmarks".
+preprocessing layers, `fit` on float32 arrays, no callbacks: the model's own compute). Before the
+summary tables come
+`startup first_point_s=X cold_process_s=Y` (Start to the first chart point with warm workers; a
+fresh process importing Keras, building BaseNet and training one batch) and `startup_cold
+first_point_s=Z poll_s=1` (the same first point before: no warm worker, the page polling every
+second). See README, "Benchmarks".
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import platform
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -100,6 +107,24 @@ def progress_cost(sizes: Sizes, ref: dict) -> dict:
     return runs
 
 
+def startup() -> dict:
+    """(f): Start to the first chart point, warm workers off (before) and on (after); a cold process.
+
+    BaseNet on the procedural data. "Before" is also the old page: it polled once a second.
+    """
+    results = {"cold": _child("first_point", 900, warm=False, poll_s=1.0) | {"poll_s": 1.0}}
+    _say(f"  first point, cold worker: {results['cold'].get('first_point_s', '-')} s")
+    results["warm"] = _child("first_point", 900, warm=True)
+    _say(f"  first point, warm worker: {results['warm'].get('first_point_s', '-')} s")
+    started = time.perf_counter()
+    cold = _child("cold_process", 600)
+    results["cold_process"] = cold | (
+        {} if "error" in cold else {"seconds": time.perf_counter() - started}
+    )
+    _say(f"  a fresh process to its first batch: {results['cold_process'].get('seconds', '-')} s")
+    return results
+
+
 def memory(sizes: Sizes, ref_for) -> dict:
     """(e): a training job's worker on 12,500 images (CIFAR-100/25's size), MiRed+BN V3."""
     ref, source = ref_for(sizes.memory_limit)
@@ -154,6 +179,8 @@ def run_cpu(sizes: Sizes, mode: str) -> dict:
     results["build_page"] = _child("build_page", 300)
     _say("(e) peak memory")
     results["memory"] = memory(sizes, data_ref)
+    _say("(f) start-up")
+    results["startup"] = startup()
     results["load_after"] = load_average()
     return results
 
@@ -198,13 +225,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer images and epochs (<10 min)")
     parser.add_argument("--gpu", action="store_true", help="GPU mode (ResNet50 throughput too)")
     parser.add_argument("--dry-run", action="store_true", help="with --gpu: tiny, on the CPU")
+    parser.add_argument("--startup", action="store_true", help="only (f) start-up (a few minutes)")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     options = parser.parse_args(argv)
     models = tempfile.mkdtemp(prefix="cnnapp-bench-models-")
     os.environ["CNNAPP_MODELS_DIR"] = models  # runs saved by the benchmark's jobs land here
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
-        if options.gpu:
+        if options.startup:
+            results = {"mode": "startup", "machine": machine(), "startup": startup()}
+        elif options.gpu:
             results = run_gpu(options.dry_run)
         else:
             results = run_cpu(
@@ -217,12 +247,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if options.json:
         options.json.write_text(json.dumps(results, indent=2, default=str))
-    if options.gpu:
+    if options.gpu and not options.startup:
         from bench.gpu_class import summary_line
 
         _say(summary_line(results))
         return 0
     _say("")
+    for line in report.startup_lines(results.get("startup")):
+        _say(line)
+    if options.startup:
+        _say(report.startup_table(results["startup"]))
+        _say("speedup basenet=n/a mired_bn_v3=n/a")  # not measured in this mode
+        return 0
     _say(report.render(results))
     _say(report.of_bare_line(results["training"]))
     _say(report.speedup_line(results["training"]))

@@ -52,6 +52,17 @@ def _env_choice(name: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _env_switch(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "on", "yes"):
+        return True
+    if value in ("0", "false", "off", "no"):
+        return False
+    raise ValueError(f"{name}={value!r} is not a switch; set it to 1 (on) or 0 (off).")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the app keeps things and how much it may do at once."""
@@ -84,6 +95,7 @@ class Settings:
     # CNNAPP_JOBS_PER_GPU: jobs sharing one GPU, each capped at its share of the memory; unset:
     # chosen from the GPU's total memory (`cnnapp.jobs.slots.JOBS_PER_GPU_BY_MEMORY`).
     jobs_per_gpu: int | None = None
+    warm_workers: bool = True  # CNNAPP_WARM_WORKERS: 1 keeps a worker per job slot started ahead
 
 
 def get_settings() -> Settings:
@@ -127,5 +139,6 @@ def get_settings() -> Settings:
             if os.environ.get("CNNAPP_JOBS_PER_GPU")
             else None
         ),
+        warm_workers=_env_switch("CNNAPP_WARM_WORKERS", True),
         **optional,
     )

@@ -25,6 +25,7 @@ KINDS = {
         "slow_epochs",
         "slot_env",
         "out_of_gpu_memory",
+        "whoami",
     ]
 }
 
@@ -77,6 +78,13 @@ def cuda_devices(spec, report, should_stop):
     """Stays alive a moment (so jobs overlap) and returns the GPU the executor gave it."""
     time.sleep(float(spec.get("sleep_s", 1.0)))
     return {"status": "completed", "cuda": os.environ.get("CUDA_VISIBLE_DEVICES")}
+
+
+def whoami(spec, report, should_stop):
+    """Returns the process it ran in and whether Keras was already imported there."""
+    import sys
+
+    return {"status": "completed", "pid": os.getpid(), "preloaded": "tests.warmup" in sys.modules}
 
 
 def ignores_stop(spec, report, should_stop):

@@ -140,3 +140,39 @@ def test_gpu_mode_dry_run_exercises_every_part_on_the_cpu(monkeypatch, capsys):
         r"gpu jobs_per_hour 2=[\d.]+ table9_s=\S+ resnet50_ratio=n/a",
         out.strip().splitlines()[-1],
     ), out
+
+
+def test_startup_lines_come_before_the_tables_and_the_speedup_stays_last(monkeypatch, capsys):
+    figures = {
+        "cold": {"first_point_s": 12.5, "phases": [[0.0, "starting"], [3.1, "loading data"]],
+                 "poll_s": 1.0},
+        "warm": {"first_point_s": 2.75, "warm": True, "phases": [[0.0, "loading data"]]},
+        "cold_process": {"seconds": 14.25, "import_keras_s": 9.0, "build_s": 0.4,
+                         "one_batch_s": 1.2},
+    }  # fmt: skip
+    monkeypatch.setattr(run, "startup", lambda: figures)
+    assert run.main(["--startup"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("startup "))
+    assert lines[first] == "startup first_point_s=2.75 cold_process_s=14.25"
+    assert re.fullmatch(r"startup first_point_s=\S+ cold_process_s=\S+", lines[first])
+    assert lines[first + 1] == "startup_cold first_point_s=12.50 poll_s=1"
+    assert any("loading data 3.1 s" in line for line in lines[first + 2 :])  # the table after
+    assert lines[-1] == "speedup basenet=n/a mired_bn_v3=n/a"
+
+
+def test_startup_lines_say_n_a_for_what_failed():
+    lines = report.startup_lines({"warm": {"error": "no warm worker"}, "cold_process": {}})
+    assert lines == [
+        "startup first_point_s=n/a cold_process_s=n/a",
+        "startup_cold first_point_s=n/a",
+    ]
+
+
+@pytest.mark.slow  # starts a real training worker
+def test_first_point_goes_through_a_warm_worker_to_a_batch_point():
+    from bench import startup
+
+    result = startup.first_point(ref=TINY, warm=True)
+    assert result["warm"] is True and result["first_point_s"] > 0, result
+    assert [phase for _, phase in result["phases"]][-1] in ("compiling", "training")

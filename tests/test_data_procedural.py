@@ -153,3 +153,13 @@ def test_dataset_checks_its_arrays():
         Dataset("x", np.zeros((2, 4, 4, 3), np.uint8), np.zeros(3), None, None, ["a"], "test")
     dataset = Dataset("x", np.zeros((2, 4, 4, 3), np.uint8), [0, 1], None, None, ["a", "b"], "t")
     assert dataset.y_train.dtype == np.int64 and dataset.empty_classes == [] and not dataset.skipped
+
+
+def test_the_kept_splits_are_handed_out_as_copies():
+    from cnnapp.data.procedural import make_procedural
+
+    first = make_procedural(16, 2, 1)
+    first[0][:] = 0  # a job that changes its arrays in place
+    again = make_procedural(16, 2, 1)
+    assert again[0].any() and again[0] is not first[0]
+    np.testing.assert_array_equal(again[1], first[1])

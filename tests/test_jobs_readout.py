@@ -93,3 +93,23 @@ def test_the_charts_stop_where_the_text_says():
     assert cut_curves(history, points, readout(status(epochs=None, phase="building"))) == ([], [])
     done = readout(status(state="completed", epoch=3, batch=50))
     assert cut_curves(history, points, done) == (history, points)
+
+
+def test_compiling_is_a_starting_phase_until_the_first_batch():
+    compiling = readout(status(phase="compiling", elapsed_s=2.5))  # train_begin came, no batch
+    assert (compiling.stage, compiling.phase, compiling.epoch) == ("starting", "compiling", 0)
+    assert compiling.fraction == 0.0 and compiling.eta_s is None
+    first = readout(status(phase="compiling", epoch=1, batch=16, batch_points=[{"step": 0.3}]))
+    assert (first.stage, first.epoch, first.batch) == ("training", 1, 16)
+
+
+def test_the_record_leaves_compiling_at_the_first_batch():
+    from cnnapp.jobs.record import JobRecord
+
+    job = JobRecord(id="j", owner="o", kind="train", kind_path="", spec={})
+    job.fold({"type": "worker", "warm": True, "pid": 1})
+    job.fold({"type": "phase", "phase": "compiling", "message": "compiling"})
+    job.fold({"type": "train_begin", "epochs": 2, "batches": 4})
+    assert job.phase == "compiling" and job.warm is True
+    job.fold({"type": "batch", "epoch": 1, "batch": 1, "batches": 4, "logs": {"loss": 1.0}})
+    assert job.phase == "training" and job.snapshot(0.0).warm is True

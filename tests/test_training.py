@@ -136,3 +136,33 @@ def test_job_spec_is_plain_data_and_validated():
         )
     with pytest.raises(ValueError, match="learning_rate"):
         make_job_spec(get_preset("basenet"), None, None, {"learning_rate": -1.0})
+
+
+def test_the_network_is_made_once_per_job_with_the_seeds_starting_weights(monkeypatch):
+    from cnnapp.data import load_dataset
+    from cnnapp.nets.build import network_layer_names
+    from cnnapp.training import train_job
+
+    calls = []
+    real = train_job.build_model
+
+    def counting(*args, **kwargs):
+        calls.append(sorted(kwargs.get("layers") or {}))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(train_job, "build_model", counting)
+    dataset = load_dataset({"name": "procedural", "limit": 60})
+    network = get_preset("basenet")
+    preprocessing = Preprocessing(normalize=True, horizontal_flip=True)
+    prepared = train_job.prepare_model(
+        network, dataset, dataset.x_train, preprocessing, TrainConfig(seed=5)
+    )
+    names = network_layer_names(network)
+    assert calls == [[], sorted(names)]  # the seeded network, then the whole model around it
+    expected = initial_weights(network, dataset.input_shape, dataset.num_classes, seed=5)
+    for name in names:
+        for got, want in zip(
+            prepared.model.get_layer(name).get_weights(), expected[name], strict=True
+        ):
+            np.testing.assert_array_equal(got, want)
+    assert prepared.fingerprint == weights_fingerprint(expected)

@@ -16,11 +16,17 @@ from ui.plain import plain
 from ui.text import t
 
 POLL_SECONDS = 1.0  # how often the live views redraw
-SNAPSHOT_REUSE_S = 0.9  # views redrawn within this of each other share one snapshot
+STARTING_POLL_SECONDS = 0.25  # ... until the first batch, so the chart's first point shows soon
+SNAPSHOT_REUSE_S = 0.2  # views redrawn within this of each other share one snapshot
+
+
+def poll_seconds(r: Readout) -> float:
+    """How often a view of this job redraws: faster while it starts, as a student waits."""
+    return STARTING_POLL_SECONDS if r.stage == "starting" else POLL_SECONDS
 
 
 def snapshot(job_id: str | None) -> JobStatus | None:
-    """This owner's job `job_id` now, or the snapshot another view took under a second ago."""
+    """This owner's job `job_id` now, or the snapshot another view took a moment ago."""
     if not job_id:
         return None
     cached = st.session_state.get(keys.JOB_SNAPSHOT)

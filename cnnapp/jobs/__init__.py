@@ -9,6 +9,7 @@
 | `ray_worker` | `supervise`: one job's supervisor task on a Ray node |
 | `queue` | `FairQueue`: which queued job starts next, round-robin across owners |
 | `spawn` | starting a worker process, reading its messages, describing how it exited |
+| `pool` | `WarmPool`: workers started ahead of need, one per job slot |
 | `worker` | the worker's entry point (`worker_main`) and the stop flag it polls |
 | `record` | `JobRecord`: one job's events folded in, journal and snapshot conversions |
 | `status` | `JobStatus` (the snapshot pages poll) and the job states |

@@ -3,12 +3,8 @@
 The scheduler thread starts queued jobs as slots free up, round-robin across owners
 (`cnnapp.jobs.queue.FairQueue`; optionally at most `per_owner_running` of an owner's at once),
 reads their workers' events (`cnnapp.jobs.spawn`), folds them into each job's `JobRecord` and
-writes the journal, so a restart reports cut-short jobs as interrupted.
-
-Example:
-    executor = LocalExecutor()
-    job_id = executor.submit(spec, owner="session-1")
-    executor.status(job_id, owner="session-1").state  # "queued", "running", ..., "completed"
+writes the journal, so a restart reports cut-short jobs as interrupted. A job takes a warm
+worker of its slot when one waits (`cnnapp.jobs.pool`); see `cnnapp.jobs` for an example.
 """
 
 from __future__ import annotations
@@ -27,6 +23,7 @@ from cnnapp.jobs import slots as job_slots
 from cnnapp.jobs import spawn
 from cnnapp.jobs.executor import Executor
 from cnnapp.jobs.journal import JobJournal
+from cnnapp.jobs.pool import WARM_PRELOAD, WarmPool
 from cnnapp.jobs.queue import FairQueue
 from cnnapp.jobs.record import JobRecord, now_iso
 from cnnapp.jobs.status import DONE_STATES, UNFINISHED_STATES, JobStatus
@@ -37,6 +34,8 @@ BUILTIN_KINDS = {  # spec["kind"] -> "module:function"
     "extract": "cnnapp.training.extract_job:run_extract_job",  # frozen backbone features + head
 }
 MAX_FINISHED_JOBS = 200  # finished jobs remembered; the oldest are forgotten
+WARM_DEFER_S = 30.0  # the warm worker behind a job starts at its first batch (importing Keras
+# would take the CPU from the job's own start), or this long after it started
 
 
 def _whole_number(name: str, value: object) -> int:
@@ -68,6 +67,8 @@ class LocalExecutor(Executor):
             interrupted (`JobJournal`); default `<data dir>/jobs`; False for none.
         per_owner_running: at most this many of one owner's jobs run at once (the others wait in
             the queue while other owners' jobs start); None for no cap.
+        warm_workers: keep a worker per slot started ahead of need (`cnnapp.jobs.pool`);
+            default `get_settings().warm_workers`. warm_preload: what it loads while waiting.
 
     Raises:
         ValueError: if `max_jobs` or `per_owner_running` is not a whole number of at least 1.
@@ -82,6 +83,8 @@ class LocalExecutor(Executor):
         journal: JobJournal | bool | None = None,
         per_owner_running: int | None = None,
         jobs_per_gpu: int | None = None,
+        warm_workers: bool | None = None,
+        warm_preload: tuple[str, ...] | list[str] = WARM_PRELOAD,
     ) -> None:
         max_jobs = get_settings().max_jobs if max_jobs is None else max_jobs
         self.max_jobs = _whole_number("max_jobs", max_jobs)
@@ -102,6 +105,8 @@ class LocalExecutor(Executor):
         self._queue = FairQueue()
         self._running: list[JobRecord] = []
         self._closed = False
+        warm = get_settings().warm_workers if warm_workers is None else bool(warm_workers)
+        self._pool = WarmPool(self._context, warm_preload) if warm else None
         self._journal = (journal or JobJournal()) if journal is not False else None
         self._adopt()
         self._wake = threading.Event()
@@ -125,6 +130,11 @@ class LocalExecutor(Executor):
     @property
     def closed(self) -> bool:
         return self._closed
+
+    def warm_workers_ready(self) -> int:
+        """How many warm workers have set up and wait for a job (0 with warm workers off)."""
+        with self._lock:
+            return sum(w.check_ready() for w in self._pool.workers()) if self._pool else 0
 
     # The interface
 
@@ -190,11 +200,10 @@ class LocalExecutor(Executor):
     def cancel(self, job_id: str, owner: str) -> bool:
         return self._cancel(job_id, owner)
 
-    def cancel_any(self, job_id: str) -> bool:
+    def cancel_any(self, job_id: str) -> bool:  # a lecturer's: whoever owns it
         return self._cancel(job_id, None)
 
     def _cancel(self, job_id: str, owner: str | None) -> bool:
-        """Stops the job (`owner` None: whoever owns it)."""
         with self._lock:
             job = self._jobs.get(job_id) if isinstance(job_id, str) else None
             mine = job is not None and (owner is None or job.owner == owner)
@@ -222,6 +231,9 @@ class LocalExecutor(Executor):
         self._wake.set()
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout=10)
+        if self._pool is not None:
+            with self._lock:
+                self._pool.shutdown()
         deadline = time.monotonic() + (self.stop_timeout_s if wait else 0.0)
         while self._running and time.monotonic() < deadline:
             for job in list(self._running):
@@ -254,6 +266,8 @@ class LocalExecutor(Executor):
                     if job_id is None:
                         break
                     self._start(self._jobs[job_id])
+                if self._pool is not None and not any(map(self._warming_up, self._running)):
+                    self._pool.fill(slot.env() for slot in self.slots)
                 running = list(self._running)
             if not running:
                 self._wake.wait(0.25)
@@ -266,6 +280,10 @@ class LocalExecutor(Executor):
             for job in running:
                 self._pump(job)
 
+    def _warming_up(self, job: JobRecord) -> bool:
+        """True until a job's first batch (at most `WARM_DEFER_S`): no warm worker starts then."""
+        return job.seen == 0 and time.monotonic() - (job.started_mono or 0.0) < WARM_DEFER_S
+
     def _owners_at_cap(self) -> set[str]:
         """Owners already running `per_owner_running` jobs (called with the lock held)."""
         if self.per_owner_running is None:
@@ -276,17 +294,20 @@ class LocalExecutor(Executor):
         return {owner for owner, count in counts.items() if count >= self.per_owner_running}
 
     def _start(self, job: JobRecord) -> None:
-        """Starts a queued job's worker (called with the lock held)."""
+        """Starts a queued job on a free slot: in a warm worker for it if there is one (lock held)."""
         slot = job_slots.pick_free(self.slots, {other.slot for other in self._running})
         job.slot, job.gpu, job.device = slot.index, slot.gpu, slot.label
+        env = slot.env()
+        warm = self._pool.take(env) if self._pool is not None else None
         try:
-            spawn.start(self._context, job, slot.env())
+            warm = spawn.start(self._context, job, env, warm)
         except Exception as error:
             job.process, job.error = None, f"the worker process could not be started: {error}."
             self._finish(job, "failed")
             return
         job.state = "running"
-        job.phase, job.message = "starting", "starting the worker process"  # TF takes seconds
+        job.phase = "starting"  # until the worker's own events: importing Keras takes seconds
+        job.message = "a warm worker takes the job" if warm else "starting the worker process"
         job.started_at, job.started_mono = now_iso(), time.monotonic()
         self._running.append(job)
         self._record(job)

@@ -7,8 +7,8 @@ same point.
 
 Stages:
     queued     waiting for a free slot (`position` says where)
-    starting   the worker is up but training has not begun: `phase` says what it does
-               ("loading data", "building") and `elapsed_s` keeps counting
+    starting   the worker is up but no batch has been trained: `phase` says what it does
+               ("starting", "loading data", "building", "compiling") and `elapsed_s` counts
     training   between the first and the last batch: `epoch`/`batch` and `eta_s`
     finishing  after the last batch: validating the last epoch, scoring, saving (no estimate)
     completed, stopped, failed, interrupted: the job has ended
@@ -27,6 +27,7 @@ from typing import Any
 from cnnapp.jobs.status import DONE_STATES, JobStatus
 
 FINISHING_PHASES = ("evaluating", "saving")
+COMPILING = "compiling"  # the worker's phase from compiling the model until its first batch
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def readout(status: JobStatus) -> Readout:
         )
     if status.state == "queued":
         return Readout(stage="queued", epoch=0, batch=0, fraction=0.0, eta_s=None, **common)
-    if not epochs:  # no train_begin yet: loading data, building the model
+    first_batch_pending = status.phase == COMPILING and not (status.epoch or status.batch)
+    if not epochs or first_batch_pending:  # loading data, building, compiling the model
         finishing = status.phase in FINISHING_PHASES
         return Readout(
             stage="finishing" if finishing else "starting",

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from cnnapp.jobs.status import MAX_BATCH_POINTS, JobStatus, fraction_done
-from cnnapp.jobs.worker import STOP_ACK, StopFlag
+from cnnapp.jobs.worker import STOP_ACK, WORKER_EVENT, StopFlag
 
 
 def now_iso() -> str:
@@ -70,6 +70,7 @@ class JobRecord:
     acknowledged: bool = False  # the job saw the stop request
     terminated_mono: float | None = None  # set when the executor terminated the worker
     interrupted: bool = False  # terminated by shutdown()
+    warm: bool | None = None  # the job ran in a warm (pre-started) worker; None before it says
 
     def fold(self, event: Any) -> None:
         """Updates the record with one message from the worker; malformed ones are ignored."""
@@ -90,6 +91,8 @@ class JobRecord:
                 self.device = str(event["device"])
         elif kind == "batch":
             self.epoch, self.batch = int(event["epoch"]), int(event["batch"])
+            if self.phase == "compiling":  # the compiled step has run: training proper
+                self.phase, self.message = "training", "training"
             self.batches = int(event.get("batches") or self.batches or 0) or None
             logs = _numbers(event.get("logs"))
             step = self.epoch - 1 + (self.batch / self.batches if self.batches else 0.0)
@@ -110,6 +113,8 @@ class JobRecord:
                 "stopped_epoch": event.get("stopped_epoch"),
                 "best_epoch": event.get("best_epoch"),
             }
+        elif kind == WORKER_EVENT:
+            self.warm = bool(event["warm"])
         elif kind == STOP_ACK:
             self.acknowledged = True
         elif kind == "result":
@@ -222,6 +227,7 @@ class JobRecord:
             submitted_at=self.submitted_at,
             started_at=self.started_at,
             finished_at=self.finished_at,
+            warm=self.warm,
         )
 
 

@@ -51,6 +51,7 @@ class JobStatus:
     started_at: str | None
     finished_at: str | None
     error_message: dict[str, Any] | None = None  # a coded error (`messages.Message.to_dict()`)
+    warm: bool | None = None  # ran in a warm (pre-started) worker; None until the worker says
 
     @property
     def done(self) -> bool:

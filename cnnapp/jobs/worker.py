@@ -3,6 +3,9 @@
 It sets the TensorFlow environment before anything heavy is imported, imports the job's function,
 runs it, and sends every event, then the result or the error, through a one-way pipe to the parent.
 The final state of the job is decided by the parent from this process's exit code.
+
+A warm worker (`warm_main`, see `cnnapp.jobs.pool`) does the slow part first (the environment,
+Keras and the device, the job kinds' modules), says it is ready, then waits for its one job.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import pickle
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +25,8 @@ from typing import Any
 # (a slot's env, `cnnapp.jobs.slots.Slot.env`, may replace these with a fixed cap).
 WORKER_ENV = {"TF_FORCE_GPU_ALLOW_GROWTH": "true", "XLA_PYTHON_CLIENT_PREALLOCATE": "false"}
 STOP_ACK = "stop_ack"  # event sent the first time the job's should_stop() returns True
+WORKER_EVENT = "worker"  # the first event of every job: {"warm": bool, "pid": int}
+WARM_READY = "warm_ready"  # a warm worker has set up and waits for its job
 
 JobFunction = Callable[[dict, Callable[[dict], None], Callable[[], bool]], Any]
 
@@ -87,6 +93,12 @@ def _send(conn: Any, message: dict) -> None:
         pass  # the parent is gone or stopped listening; nothing left to tell
 
 
+def _set_environment(env: dict[str, str] | None) -> None:
+    os.environ.update(WORKER_ENV)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.update(env or {})
+
+
 def worker_main(
     job_id: str,
     kind_path: str,
@@ -109,10 +121,74 @@ def worker_main(
     Raises:
         SystemExit: with code 1 after sending an "error" message, when the job raised.
     """
-    os.environ.update(WORKER_ENV)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.update(env or {})
+    _set_environment(env)
     _exit_with_parent()
+    run_one(job_id, kind_path, spec, conn, stop_event, warm=False)
+
+
+def warm_main(events: Any, jobs: Any, stop_event: Any, env: dict[str, str], preload: list) -> None:
+    """A warm worker: sets up everything a job needs first, then runs the one job it is sent.
+
+    Args:
+        events: the sending end of the worker's one-way event pipe (the job's pipe later).
+        jobs: the receiving end of the pipe the parent sends `(job_id, kind_path, spec)` on;
+            closed without a job (shutdown), the worker simply exits.
+        stop_event: the `StopFlag` the job will poll.
+        env: the slot's environment variables, set before anything heavy is imported.
+        preload: "module" or "module:function" entries, imported (and called) while waiting; a
+            failure is ignored here, so the job meets it again and reports it the usual way.
+
+    Raises:
+        SystemExit: with code 1 after sending an "error" message, when the job raised.
+    """
+    _set_environment(env)
+    _exit_with_parent()
+    started = time.monotonic()
+    for entry in preload:
+        module_name, _, function_name = entry.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+            if function_name:
+                getattr(module, function_name)()
+        except Exception:  # noqa: BLE001 - the job will raise it with its own report
+            pass
+    ready_s = time.monotonic() - started
+    _send(events, {"type": WARM_READY, "pid": os.getpid(), "ready_s": ready_s})
+    try:
+        job_id, kind_path, spec = jobs.recv()
+    except (EOFError, OSError):
+        return  # shut down before a job came
+    finally:
+        jobs.close()
+    run_one(job_id, kind_path, spec, events, stop_event, warm=True)
+
+
+def warm_keras() -> None:
+    """Imports Keras (and its backend), sets up the device, and runs one tiny training step.
+
+    The step loads what the backend only loads on first use (graph tracing, kernels, thread
+    pools); `clear_session` then forgets the tiny model, so the job starts from a clean state.
+    """
+    import keras
+    import numpy as np
+
+    from cnnapp.config import TrainConfig
+    from cnnapp.devices import accelerator
+    from cnnapp.training.fit import compile_model
+
+    accelerator()
+    layers = [keras.layers.Conv2D(2, 3), keras.layers.Flatten(), keras.layers.Dense(2)]
+    model = keras.Sequential([keras.Input((4, 4, 3)), *layers])
+    compile_model(model, TrainConfig())  # the jobs' own optimizer, loss and metric
+    x, y = np.zeros((2, 4, 4, 3), "float32"), np.zeros((2,), "int32")
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0)
+    keras.backend.clear_session()
+
+
+def run_one(
+    job_id: str, kind_path: str, spec: dict, conn: Any, stop_event: Any, warm: bool
+) -> None:
+    """Runs the job in this process: events, then the result or the error, through `conn`."""
     acknowledged = False
 
     def report(event: dict) -> None:
@@ -134,6 +210,7 @@ def worker_main(
             _send(conn, {"type": STOP_ACK})
         return True
 
+    _send(conn, {"type": WORKER_EVENT, "warm": warm, "pid": os.getpid()})
     try:
         _cap_gpu_memory()
         function = load_kind(kind_path)

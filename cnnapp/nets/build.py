@@ -29,6 +29,7 @@ def build_model(
     seed: int | None = None,
     name: str = "cnn",
     protocol: str = "ours",
+    layers: dict[str, Any] | None = None,
 ):
     """Builds the Keras model of a spec, with the softmax output layer appended.
 
@@ -44,6 +45,8 @@ def build_model(
         protocol: "ours", or "assignment": a backbone's batch norm trains when fine-tuned, and
             normalisation with a backbone uses the raw images' statistics, as the assignment's
             code did (see `cnnapp.training.protocol`).
+        layers: Keras layers of this same network already made, by name (`layer_name`, and
+            "output"), used instead of new ones: their weights come along.
 
     Returns:
         A `keras.Model`.
@@ -79,12 +82,17 @@ def build_model(
         stats = normalization if normalize else None
         for layer in input_layers(backbone, preprocessing is not None, stats, protocol):
             x = layer(x)
+    made = layers or {}
     for index, layer in enumerate(summary.spec):
-        keras_layer = LAYER_TYPES[layer["type"]].make(layer, layer_name(index, layer["type"]))
+        name_of = layer_name(index, layer["type"])
+        keras_layer = made.get(name_of) or LAYER_TYPES[layer["type"]].make(layer, name_of)
         if layer["type"] == "backbone" and protocol == "assignment":
             keras_layer.train_batch_norm = True  # Keras 2's batch norm trained when fine-tuning
         x = keras_layer(x)
-    outputs = keras.layers.Dense(num_classes, activation="softmax", name="output")(x)
+    output = made.get("output") or keras.layers.Dense(
+        num_classes, activation="softmax", name="output"
+    )
+    outputs = output(x)
     return keras.Model(inputs, outputs, name=name)
 
 

@@ -70,6 +70,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "phase.starting": ("starting", "arrancando"),
     "phase.loading data": ("loading data", "cargando los datos"),
     "phase.building": ("building the model", "construyendo el modelo"),
+    "phase.compiling": ("compiling the training step", "compilando el paso de entrenamiento"),
     "phase.training": ("training", "entrenando"),
     "phase.evaluating": ("evaluating", "evaluando"),
     "phase.saving": ("saving the run", "guardando la ejecución"),

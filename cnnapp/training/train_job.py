@@ -50,11 +50,16 @@ def initial_weights(
     Runs that share network, input shape, classes and seed start from identical weights, whatever
     their preprocessing or optimizer (the assignment's `get_weights`/`set_weights`).
     """
+    model = _seeded_network(network, input_shape, num_classes, seed)
+    return {name: model.get_layer(name).get_weights() for name in network_layer_names(network)}
+
+
+def _seeded_network(network: list[dict], input_shape: tuple, num_classes: int, seed: int):
+    """The bare network (no preprocessing) built right after seeding: its starting weights."""
     import keras
 
     keras.utils.set_random_seed(seed)
-    model = build_model(network, input_shape, num_classes)
-    return {name: model.get_layer(name).get_weights() for name in network_layer_names(network)}
+    return build_model(network, input_shape, num_classes)
 
 
 def weights_fingerprint(weights: dict[str, list[np.ndarray]]) -> str:
@@ -95,9 +100,11 @@ def prepare_model(
     from cnnapp.data.preprocessing import fit_normalization
 
     norm = fit_normalization(x_train) if preprocessing.normalize else None
-    init = initial_weights(network, dataset.input_shape, dataset.num_classes, config.seed)
+    seeded = _seeded_network(network, dataset.input_shape, dataset.num_classes, config.seed)
+    names = network_layer_names(network)
+    init = {name: seeded.get_layer(name).get_weights() for name in names}
 
-    def build():
+    def build(layers=None):
         return build_model(
             network,
             dataset.input_shape,
@@ -106,8 +113,12 @@ def prepare_model(
             normalization=norm,
             seed=config.seed,
             protocol=config.protocol,
+            layers=layers,
         )
 
+    if precision == "float32":  # the seeded network's own layers: the network is built once
+        model = build({name: seeded.get_layer(name) for name in names})
+        return PreparedModel(model, norm, weights_fingerprint(init), build)
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(precision)
     try:
@@ -160,7 +171,7 @@ def run_job(
         raise ValueError("No training images are left after the validation split; lower it.")
     if should_stop():
         return STOPPED
-    phase(report, "building")
+    phase(report, "building", "importing Keras" if keras_import.is_alive() else "")
     keras_import.join()
     from cnnapp.training import plan as pipeline
 
@@ -173,7 +184,7 @@ def run_job(
     plan = pipeline.make_plan(model, config, batches, device)
     trainer = pipeline.training_model(model, plan)
     compile_model(trainer, config, plan.steps_per_execution)
-    phase(report, "training")
+    phase(report, "compiling")  # the first batch traces and compiles the step: seconds
     info = {"train_size": len(data[0]), "val_size": len(data[2]), "device": device}
     inputs = pipeline.fit_data(
         model, plan, data, config.batch_size, config.seed, protocol.is_assignment(config)

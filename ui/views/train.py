@@ -1,8 +1,8 @@
 """Train page: the session's training job, its state, progress, live curves and results row.
 
 While the job is queued or running, a fragment redraws it about once a second (only the fragment
-reruns, not the page); once it ends, one full rerun switches to a static view and refreshes the
-sidebar. Nothing here waits for the job: `Executor.status` is a snapshot.
+reruns, not the page), four times a second until its first batch; once it ends, one full rerun
+switches to a static view and refreshes the sidebar. Nothing here waits for the job: `Executor.status` is a snapshot.
 """
 
 from __future__ import annotations
@@ -52,19 +52,34 @@ def job_panel() -> None:
         return
     if status.done:
         render(status)
+    elif progress.poll_seconds(readout(status)) == progress.STARTING_POLL_SECONDS:
+        _live_starting()
     else:
         _live()
 
 
 @st.fragment(run_every=POLL_SECONDS)
 def _live() -> None:
+    _redraw()
+
+
+@st.fragment(run_every=progress.STARTING_POLL_SECONDS)
+def _live_starting() -> None:
+    status = _redraw()
+    if status is not None and not status.done:
+        if progress.poll_seconds(readout(status)) != progress.STARTING_POLL_SECONDS:
+            st.rerun()  # the first batch is in: the whole page, back to the usual rate
+
+
+def _redraw() -> JobStatus | None:
     status = current_status()
     if status is None:
-        return
+        return None
     render(status)
     if status.done and st.session_state.get(keys.JOB_DONE_SEEN) != status.id:
         st.session_state[keys.JOB_DONE_SEEN] = status.id
         st.rerun()  # the whole page: Start is enabled again, the sidebar updates
+    return status
 
 
 def state_ui(status: JobStatus) -> None:
