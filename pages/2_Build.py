@@ -49,12 +49,12 @@ def main() -> None:
         st.error(load_error)
     editor, table = st.columns([1, 1], gap="large")
     with editor:
-        st.subheader(t("build.layers"))
+        st.header(t("build.layers"))
         slots = build.layers_ui(num_classes)
         build.add_layer_ui()
     spec = st.session_state[keys.SPEC]
     with table:
-        st.subheader(t("build.table"))
+        st.header(t("build.table"))
         try:
             summary = summarize(spec, input_shape, num_classes)
         except NetworkError as error:

@@ -114,10 +114,10 @@ def main() -> None:
     can_train = network_ui()
     left, right = st.columns(2, gap="large")
     with left:
-        st.subheader(t("train.preprocessing"))
+        st.header(t("train.preprocessing"))
         preprocessing = run_settings.preprocessing_ui()
     with right:
-        st.subheader(t("train.settings"))
+        st.header(t("train.settings"))
         config = run_settings.train_config_ui()
     if isinstance(config, str):
         st.error(config)

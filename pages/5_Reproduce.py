@@ -39,7 +39,7 @@ def main() -> None:
     ):
         reproduce.stop_table(table)
         st.rerun()
-    st.subheader(t("repro.results"))
+    st.header(t("repro.results"))
     if running:
         live_results(table)
     else:

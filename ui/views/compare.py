@@ -176,7 +176,7 @@ def mistakes_ui(run: RunInfo, limit: int = 24) -> None:
                 )
             )
     if images:
-        st.image(images, caption=captions)
+        st.image(images, caption=captions, alt=captions)
     st.caption(t("compare.mistakes_caption", count=len(images)))
 
 
