@@ -84,15 +84,15 @@ def controls_ui(preprocessing, config, can_train: bool) -> None:
     )
     status = train.current_status()
     running = status is not None and not status.done
-    cols = st.columns([1, 1, 4])
-    start = cols[0].button(
+    buttons = st.container(horizontal=True)  # each as wide as its label: none is cut
+    start = buttons.button(
         t("train.start"),
         type="primary",
         key="w_train_start",
         disabled=running or not can_train,
         icon=":material/play_arrow:",
     )
-    stop = cols[1].button(
+    stop = buttons.button(
         t("train.stop"),
         key="w_train_stop",
         disabled=not running or status.state == "stopping",
