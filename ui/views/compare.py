@@ -56,8 +56,8 @@ def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
         "w_compare_table",
         main=[*(title[key] for key in MAIN_COLUMNS), status],
         more=[
-            [*(title[key] for key in SETTINGS_COLUMNS), owned],
-            [title[key] for key in LOSS_COLUMNS],
+            [title[key] for key in SETTINGS_COLUMNS],
+            [*(title[key] for key in LOSS_COLUMNS), owned],
         ],
         short={title["gap"]: t("compare.short.gap")},
         widths={title["label"]: "medium"},
