@@ -170,3 +170,45 @@ def test_every_page_is_accessible_and_fits_a_projector(server, browser, lang):
         problems += [f"{key} [{lang}]: {problem}" for problem in found]
     page.close()
     assert not problems, "\n".join(problems)
+
+
+# Records, from before a click, every stretch in which the main area shows no text at all (a
+# page switch clears it; the new page fills it).
+WATCH_EMPTY = """() => {
+  window.emptyStretches = []; window.emptySince = null;
+  const check = () => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const shows = !!main && [...main.querySelectorAll('*')].some(
+      el => el.offsetParent && el.children.length === 0 && el.textContent.trim());
+    const now = performance.now();
+    if (!shows && window.emptySince === null) window.emptySince = now;
+    if (shows && window.emptySince !== null) {
+      window.emptyStretches.push(now - window.emptySince); window.emptySince = null;
+    }
+  };
+  new MutationObserver(check).observe(document.body,
+    {subtree: true, childList: true, attributes: true, characterData: true});
+  setInterval(check, 20);
+}"""
+FIRST_VISITS = ["data", "build", "train", "compare"]  # the pages with the slowest first imports
+
+
+def test_a_first_visit_shows_something_at_once(tmp_path, browser):
+    """On a fresh server the main area is never empty for long: a page's first run, slow with
+    its first imports, shows a running indicator until the page itself is drawn."""
+    process, url = start_server(tmp_path)
+    try:
+        page = browser.new_page(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
+        page.goto(f"{url}/?session={'cd' * 16}")
+        settle(page)
+        page.evaluate(WATCH_EMPTY)
+        longest = {}
+        for key in FIRST_VISITS:
+            page.evaluate("() => { window.emptyStretches = []; }")
+            page.locator('[data-testid="stSidebarNav"] a').nth(list(URLS).index(key)).click()
+            settle(page)
+            longest[key] = max(page.evaluate("() => window.emptyStretches"), default=0)
+        page.close()
+    finally:
+        stop_server(process)
+    assert all(ms < 700 for ms in longest.values()), f"longest empty main area (ms): {longest}"

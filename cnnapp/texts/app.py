@@ -77,4 +77,5 @@ TEXTS: dict[str, tuple[str, str]] = {
         "calculando las características de la red preentrenada",
     ),
     "table.more_columns": ("More columns", "Más columnas"),
+    "page.loading": ("Loading {page}…", "Cargando {page}…"),
 }
