@@ -107,13 +107,21 @@ def browser():
         browser.close()
 
 
-def settle(page, quiet_s: float = 1.5, timeout_s: float = 90) -> None:
-    """Waits for the title, then until the script has been idle (nothing running, nothing stale)
-    for `quiet_s`."""
-    page.wait_for_selector("h1", timeout=timeout_s * 1000)
-    busy = (
-        """() => !!document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]')"""
+# Running, stale, or a widget still drawn as a grey placeholder (its code loads lazily).
+BUSY = (
+    ", ".join(
+        f'[data-testid="{name}"]'
+        for name in ("stStatusWidget", "stSkeleton", "stSkeletonElement", "stAppSkeleton")
     )
+    + ', [data-stale="true"]'
+)
+
+
+def settle(page, quiet_s: float = 1.5, timeout_s: float = 90) -> None:
+    """Waits for the title, then until the page has been still (nothing running, stale or still
+    loading) for `quiet_s`."""
+    page.wait_for_selector("h1", timeout=timeout_s * 1000)
+    busy = f"() => !!document.querySelector('{BUSY}')"
     deadline, quiet_since = time.monotonic() + timeout_s, None
     while time.monotonic() < deadline:
         if page.evaluate(busy):
