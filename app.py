@@ -18,7 +18,7 @@ def main() -> None:
     nav.follow_deep_link()
     nav.entry_ran()
     try:
-        with page.first_run_indicator(pages.title, pages.url_path):  # a fresh server's first visit
+        with page.first_run_indicator(pages):  # a fresh server's first visit
             pages.run()
     finally:  # also on st.rerun/st.stop: what the page changed is kept for its owner
         workspace.persist()

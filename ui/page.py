@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
+from streamlit import runtime  # noqa: TID251
 
 from cnnapp import devices, i18n
 from cnnapp.devices import backend_name
@@ -20,7 +21,7 @@ _RUN_ONCE_LOCK = threading.Lock()
 
 
 @contextmanager
-def first_run_indicator(title: str, path: str) -> Iterator[None]:
+def first_run_indicator(current) -> Iterator[None]:
     """While a page's script runs for the first time in this server process, "Loading <title>…"
     with a spinner at the top of the main area, then nothing.
 
@@ -29,9 +30,12 @@ def first_run_indicator(title: str, path: str) -> Iterator[None]:
     nothing extra, so a widget's rerun does not flicker.
 
     Args:
-        title: the page's title in the navigation.
-        path: the page's file or URL path, which names it.
+        current: the `st.Page` that `st.navigation` chose.
     """
+    if not runtime.exists():  # bare Python (a job's process importing app.py): no page to draw
+        yield
+        return
+    title, path = current.title, current.url_path
     with _RUN_ONCE_LOCK:
         first = path not in _RUN_ONCE
     if not first:
