@@ -6,7 +6,7 @@ Run with `streamlit run app.py`. This file only sets the page up and hands over 
 
 import streamlit as st
 
-from ui import auth, keys, nav, workspace
+from ui import auth, keys, nav, page, workspace
 from ui.views.home import home
 
 
@@ -18,7 +18,8 @@ def main() -> None:
     nav.follow_deep_link()
     nav.entry_ran()
     try:
-        pages.run()
+        with page.first_run_indicator(pages):  # a fresh server's first visit
+            pages.run()
     finally:  # also on st.rerun/st.stop: what the page changed is kept for its owner
         workspace.persist()
 

@@ -63,7 +63,7 @@ def augmentation_ui(dataset) -> None:
         )
     with preview_col:
         image = dataset.x_train[int(index)]
-        st.image(enlarge(image, 4), caption=t("data.original"))
+        st.image(enlarge(image, 4), caption=t("data.original"), alt=t("data.original_alt"))
         if not live:
             st.caption(t("data.preview_off"))
         elif not preprocessing.augments:
@@ -73,7 +73,9 @@ def augmentation_ui(dataset) -> None:
 
             with st.spinner(t("data.augmenting")):
                 variants = augment_examples(image, preprocessing, count=8, seed=int(index))
-            st.image([enlarge(v, 2) for v in variants], caption=[""] * len(variants))
+            count = len(variants)
+            alts = [t("data.augmented_alt", number=n, count=count) for n in range(1, count + 1)]
+            st.image([enlarge(v, 2) for v in variants], caption=[""] * len(variants), alt=alts)
             st.caption(t("data.augmented_caption", settings=preprocessing.describe(lang())))
 
 

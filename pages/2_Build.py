@@ -6,16 +6,33 @@ import streamlit as st
 from cnnapp.config import Preprocessing
 from cnnapp.export.model import keras_code
 from cnnapp.nets.spec import NetworkError, spec_to_json, summarize
-from cnnapp.nets.table import layer_table
+from cnnapp.nets.table import LAYER_TABLE_COLUMNS, layer_table
 from ui import keys, lang, nav, num, page, t, workspace
 from ui.dataset import build_shape
 from ui.plain import plain
+from ui.tables import fitted_table
 from ui.views import build
+
+# The layer table beside the editor: what each layer makes and costs at once, what it takes in
+# under "More columns" (a projector's 1280 px leave the table about 380 px).
+MAIN_COLUMNS = ("layer", "type", "output_size", "output_channels", "params")
+MORE_COLUMNS = ("layer", "kernel_size", "input_size", "input_channels", "dropout_rate")
 
 
 def table_ui(summary) -> None:
     """The layer table (as the assignment's tables 1, 6 and 8) and the parameter counts."""
-    st.dataframe(pd.DataFrame(layer_table(summary, lang())), hide_index=True, key="w_build_table")
+    titles = {column: t(f"table.{column}") for column in LAYER_TABLE_COLUMNS}
+    fitted_table(
+        pd.DataFrame(layer_table(summary, lang()), columns=list(titles.values())),
+        "w_build_table",
+        main=[titles[column] for column in MAIN_COLUMNS],
+        more=[[titles[column] for column in MORE_COLUMNS]],
+        short={
+            title: t(f"table.short.{column}")
+            for column, title in titles.items()
+            if column != "type"
+        },
+    )
     cols = st.columns(3)
     cols[0].metric(t("build.total_params"), num(summary.total_params, ","))
     cols[1].metric(t("build.trainable"), num(summary.trainable_params, ","))
@@ -49,12 +66,12 @@ def main() -> None:
         st.error(load_error)
     editor, table = st.columns([1, 1], gap="large")
     with editor:
-        st.subheader(t("build.layers"))
+        st.header(t("build.layers"))
         slots = build.layers_ui(num_classes)
         build.add_layer_ui()
     spec = st.session_state[keys.SPEC]
     with table:
-        st.subheader(t("build.table"))
+        st.header(t("build.table"))
         try:
             summary = summarize(spec, input_shape, num_classes)
         except NetworkError as error:

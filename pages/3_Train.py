@@ -84,15 +84,15 @@ def controls_ui(preprocessing, config, can_train: bool) -> None:
     )
     status = train.current_status()
     running = status is not None and not status.done
-    cols = st.columns([1, 1, 4])
-    start = cols[0].button(
+    buttons = st.container(horizontal=True)  # each as wide as its label: none is cut
+    start = buttons.button(
         t("train.start"),
         type="primary",
         key="w_train_start",
         disabled=running or not can_train,
         icon=":material/play_arrow:",
     )
-    stop = cols[1].button(
+    stop = buttons.button(
         t("train.stop"),
         key="w_train_stop",
         disabled=not running or status.state == "stopping",
@@ -114,10 +114,10 @@ def main() -> None:
     can_train = network_ui()
     left, right = st.columns(2, gap="large")
     with left:
-        st.subheader(t("train.preprocessing"))
+        st.header(t("train.preprocessing"))
         preprocessing = run_settings.preprocessing_ui()
     with right:
-        st.subheader(t("train.settings"))
+        st.header(t("train.settings"))
         config = run_settings.train_config_ui()
     if isinstance(config, str):
         st.error(config)

@@ -22,9 +22,9 @@ def main() -> None:
     rows = compare.table_ui(good, owner)
     compare.export_ui(rows)
     compare.damaged_ui(damaged, owner)
-    st.subheader(t("compare.curves"))
+    st.header(t("compare.curves"))
     compare.overlay_ui(good)
-    st.subheader(t("compare.one_run"))
+    st.header(t("compare.one_run"))
     titles = {run.run_id: compare.run_title(run) for run in good}
     run_id = st.selectbox(
         t("compare.pick_run"), list(titles), format_func=titles.get, key="w_compare_run"

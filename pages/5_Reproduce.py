@@ -21,8 +21,8 @@ def main() -> None:
     st.caption(t("repro.section", section=table.section, rows=len(table.recipes)))
     scale = {**reproduce.scale_ui(), "protocol": reproduce.protocol_ui()}
     running = reproduce.active(table)
-    cols = st.columns([1, 1, 3])
-    if cols[0].button(
+    buttons = st.container(horizontal=True)  # each as wide as its label: none is cut
+    if buttons.button(
         t("repro.run"),
         type="primary",
         key="w_repro_run",
@@ -34,12 +34,12 @@ def main() -> None:
             st.error(plain(error))
         else:
             st.rerun()
-    if cols[1].button(
+    if buttons.button(
         t("repro.stop"), key="w_repro_stop", disabled=not running, icon=":material/stop:"
     ):
         reproduce.stop_table(table)
         st.rerun()
-    st.subheader(t("repro.results"))
+    st.header(t("repro.results"))
     if running:
         live_results(table)
     else:

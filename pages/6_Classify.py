@@ -39,12 +39,10 @@ def predict(choice, image):
 def result_ui(choice, image, seen, top, names) -> None:
     left, right = st.columns([1, 2], gap="large")
     with left:
-        st.image(image, caption=t("classify.original"), width=280)
+        st.image(image, caption=t("classify.original"), width=280, alt=t("classify.original"))
         factor = max(1, 128 // seen.shape[0])
-        st.image(
-            enlarge(seen.astype("uint8"), factor),
-            caption=t("classify.as_seen", size=f"{seen.shape[0]}×{seen.shape[1]}"),
-        )
+        as_seen = t("classify.as_seen", size=f"{seen.shape[0]}×{seen.shape[1]}")
+        st.image(enlarge(seen.astype("uint8"), factor), caption=as_seen, alt=as_seen)
     with right:
         frame = charts.top_k_frame(top)
         plot.show(charts.top_k_chart(frame, lang()), "w_classify_chart")

@@ -13,11 +13,11 @@ def main() -> None:
         return
     people = classroom.people()
     person = st.session_state.get(keys.PERSON) or {}
-    st.subheader(t("class.jobs"))
+    st.header(t("class.jobs"))
     classroom.jobs_ui(people)
-    st.subheader(t("class.runs"))
+    st.header(t("class.runs"))
     classroom.runs_ui(people, person)
-    st.subheader(t("class.limits"))
+    st.header(t("class.limits"))
     classroom.limits_ui()
 
 

@@ -42,10 +42,19 @@ def shown(value: str) -> str:
 
 def user_texts(block) -> list[str]:
     """What `block` shows with Markdown that holds a user's name: texts, captions, alerts,
-    subheaders, expander labels, progress texts and image captions."""
+    headers, subheaders, expander labels, progress texts and image captions."""
     values = [
         element.value
-        for kind in ("markdown", "caption", "info", "warning", "error", "success", "subheader")
+        for kind in (
+            "markdown",
+            "caption",
+            "info",
+            "warning",
+            "error",
+            "success",
+            "header",
+            "subheader",
+        )
         for element in getattr(block, kind)
     ]
     values += [expander.label for expander in block.expander]
@@ -197,10 +206,9 @@ def test_trains_job_panel_shows_the_label_and_messages_as_typed(monkeypatch, sta
     at.switch_page("pages/3_Train.py").run()
     assert not at.exception, [e.value for e in at.exception]
     texts = [shown(value) for value in user_texts(at.main)]
-    assert LABEL in texts  # the job panel's subheader
+    assert LABEL in texts  # the job panel's header
     if state == "failed":
         assert "Training failed: the class folder **cls** has no images $x$" in texts
     else:
-        assert any(
-            "reading the folder **cls** (" in text for text in texts
-        )  # progress, its seconds
+        # the progress line, with its seconds
+        assert any("reading the folder **cls** (" in text for text in texts)

@@ -57,8 +57,10 @@ def wait_until(at: AppTest, done, timeout: float = 150.0, seen: list | None = No
 
 
 def table(at: AppTest, column: str):
-    """The data frame shown with `column` among its columns (st.dataframe keys are not kept)."""
-    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    """The data frame shown with `column` among its columns (st.dataframe keys are not kept; a
+    wide table is shown as several tables of the same data frame: see ui/tables.py)."""
+    shown = [d.value for d in at.dataframe if column in d.value.columns]
+    frames = [f for i, f in enumerate(shown) if not any(f.equals(g) for g in shown[:i])]
     assert len(frames) == 1, [list(d.value.columns) for d in at.dataframe]
     return frames[0]
 

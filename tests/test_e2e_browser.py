@@ -56,8 +56,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+def start_server(tmp_path: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1, its runs and caches in `tmp_path`;
+    returns the process and its URL once it answers."""
     port = _free_port()
     env = {
         **os.environ,
@@ -87,24 +88,32 @@ def server(tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()  # the process has its own copy
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
+            return process, url
         except OSError:
             time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + (tmp_path / "server.log").read_text()[-2000:])
-    yield url
+    process.kill()
+    pytest.fail("streamlit did not start: " + (tmp_path / "server.log").read_text()[-2000:])
+
+
+def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(15)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    process, url = start_server(tmp_path)
+    yield url
+    stop_server(process)
 
 
 def _shot(page, name: str) -> None:

@@ -15,6 +15,7 @@ Shared by several pages (directly in `ui/`):
     dataset       the session's dataset: its name, loading it, its shape
     images        small images shown large (nearest neighbour), thumbnails
     run_settings  preprocessing and training widgets (Data, Train; Compare's "train again")
+    tables        wide tables that fit a projector: main columns, the rest under "More columns"
 
 Used by one page each (in `ui/views/`, named after the page): home, data, build, train,
 compare, reproduce, classify.

@@ -2,13 +2,53 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
+from streamlit import runtime  # noqa: TID251
 
 from cnnapp import devices, i18n
 from cnnapp.devices import backend_name
 from cnnapp.jobs import readout
 from ui import auth, keys, nav, progress, resources, workspace
 from ui.text import t
+
+# The pages whose script has run in this server process: their imports are loaded.
+_RUN_ONCE: set[str] = set()
+_RUN_ONCE_LOCK = threading.Lock()
+
+
+@contextmanager
+def first_run_indicator(current) -> Iterator[None]:
+    """While a page's script runs for the first time in this server process, "Loading <title>…"
+    with a spinner at the top of the main area, then nothing.
+
+    A page's first run imports its modules (TensorFlow's and pandas' among them) before it can
+    draw its title: seconds of an empty page on a busy server. Later runs are fast and show
+    nothing extra, so a widget's rerun does not flicker.
+
+    Args:
+        current: the `st.Page` that `st.navigation` chose.
+    """
+    if not runtime.exists():  # bare Python (a job's process importing app.py): no page to draw
+        yield
+        return
+    title, path = current.title, current.url_path
+    with _RUN_ONCE_LOCK:
+        first = path not in _RUN_ONCE
+    if not first:
+        yield
+        return
+    slot = st.empty()
+    slot.status(t("page.loading", page=title), state="running")
+    try:
+        yield
+    finally:  # also on st.rerun/st.stop: its imports are loaded all the same
+        with _RUN_ONCE_LOCK:
+            _RUN_ONCE.add(path)
+        slot.empty()
 
 
 def start(title_key: str, path: str | None = None) -> None:

@@ -78,4 +78,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "computing the backbone's features",
         "calculando las características de la red preentrenada",
     ),
+    "table.more_columns": ("More columns", "Más columnas"),
+    "page.loading": ("Loading {page}…", "Cargando {page}…"),
 }

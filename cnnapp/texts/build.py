@@ -97,6 +97,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "table.output_channels": ("Output channels", "Canales salida"),
     "table.dropout_rate": ("Dropout rate", "Tasa dropout"),
     "table.params": ("Parameters", "Parámetros"),
+    # Short column titles (the full title is the column's tooltip): the layer table fits beside
+    # the editor on a projector.
+    "table.short.layer": ("#", "#"),
+    "table.short.kernel_size": ("Kernel", "Kernel"),
+    "table.short.input_size": ("In", "Entra"),
+    "table.short.output_size": ("Out", "Sale"),
+    "table.short.input_channels": ("Ch. in", "Can. ent."),
+    "table.short.output_channels": ("Ch. out", "Can. sal."),
+    "table.short.dropout_rate": ("Dropout", "Dropout"),
+    "table.short.params": ("Params", "Parám."),
     "build.shape_caption": (
         "For images of {shape} and {classes} classes (the chosen dataset).",
         "Para imágenes de {shape} y {classes} clases (el conjunto elegido).",

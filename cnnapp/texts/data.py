@@ -153,6 +153,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sin aumento de datos: el entrenamiento ve la imagen tal cual.",
     ),
     "data.original": ("Original", "Original"),
+    "data.original_alt": (
+        "The training image to augment, enlarged",
+        "La imagen de entrenamiento que se aumenta, ampliada",
+    ),
+    "data.augmented_alt": (
+        "Augmented version {number} of {count} of the image",
+        "Versión aumentada {number} de {count} de la imagen",
+    ),
+    "data.samples_alt": (
+        "{count} training images of the class {name}, side by side",
+        "{count} imágenes de entrenamiento de la clase {name}, una al lado de otra",
+    ),
     "data.augmenting": ("Augmenting…", "Aumentando…"),
     "data.augmented_caption": (
         "The same image, 8 random draws of: {settings}",

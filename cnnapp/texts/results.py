@@ -57,6 +57,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "compare.yours": ("yours", "tuya"),
     "compare.cli": ("command line (read-only)", "línea de órdenes (solo lectura)"),
     "compare.status": ("Status", "Estado"),
+    "compare.short.gap": ("Gap", "Brecha"),
     "run.ended.completed": ("completed", "completada"),
     "run.ended.early_stop": ("early stop", "parada temprana"),
     "run.ended.early_stop_at": (
@@ -83,8 +84,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "interrumpida en la época {epoch} de {epochs}",
     ),
     "compare.table_caption": (
-        "Click a column title to sort. Train − val. acc. is the over-fitting gap.",
-        "Pulsa un título de columna para ordenar. Acc. train − val. mide el sobreajuste.",
+        "Click a column title to sort. Gap is train − val. accuracy: the over-fitting gap. More columns: below the table.",
+        "Pulsa un título de columna para ordenar. Brecha es acc. train − val.: mide el sobreajuste. Más columnas: bajo la tabla.",
     ),
     "compare.export_csv": ("Export CSV", "Exportar CSV"),
     "compare.export_markdown": ("Export Markdown", "Exportar Markdown"),
@@ -205,8 +206,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "protocol.ours": ("our protocol", "nuestro protocolo"),
     "protocol.assignment": ("the assignment's protocol", "el protocolo de la práctica"),
     "repro.scale_procedural": (
-        "Procedural dataset instead of CIFAR (offline demo)",
-        "Conjunto procedural en vez de CIFAR (demo sin conexión)",
+        "Procedural dataset",
+        "Conjunto procedural",
+    ),
+    "repro.scale_procedural_help": (
+        "The procedural dataset instead of CIFAR: coloured shapes drawn on the fly, an offline demo.",
+        "El conjunto procedural en vez de CIFAR: formas de colores generadas al momento, una demo sin conexión.",
     ),
     "repro.scaled_warning": (
         "Scaled down: expect different figures from the assignment's.",
@@ -235,6 +240,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "repro.ours": ("{metric} (ours)", "{metric} (nuestra)"),
     "repro.theirs_epochs": ("Epochs (assignment)", "Épocas (práctica)"),
     "repro.ours_epochs": ("Epochs (ours)", "Épocas (nuestra)"),
+    # Short column titles (the full title is the column's tooltip), so the table fits a projector.
+    "repro.short.theirs": ("{metric} (assign.)", "{metric} (práct.)"),
+    "repro.short.ours": ("{metric} (ours)", "{metric} (nuestra)"),
     "repro.running": ("training, {percent} %", "entrenando, {percent} %"),
     "repro.queued": ("queued, place {position}", "en cola, puesto {position}"),
     "repro.saved": ("from a saved run", "de una ejecución guardada"),

@@ -128,7 +128,7 @@ def _add() -> None:
 def add_layer_ui() -> None:
     """Pick a layer type and a position, then add it."""
     spec = st.session_state[keys.SPEC]
-    cols = st.columns([3, 2, 2], vertical_alignment="bottom")
+    cols = st.columns([3, 2, 3], vertical_alignment="bottom")  # room for "Añadir capa"
     cols[0].selectbox(
         t("build.add_type"),
         list(LAYER_TYPES),
@@ -311,7 +311,8 @@ def downloads_ui(spec: list[dict], input_shape: tuple, num_classes: int) -> None
     except ValueError as error:  # NetworkError included: a dataset without its path, ...
         st.caption(t("export.build_failed", error=plain(error)))
         return
-    script_buttons(settings, "w_build", st.columns(2))
+    row = st.container(horizontal=True)  # each button as wide as its label: none is cut
+    script_buttons(settings, "w_build", [row, row])
     st.caption(
         t(
             "export.build_caption",

@@ -163,7 +163,7 @@ def explain_ui(model, seen: np.ndarray, top: list[dict]) -> None:
     """Grad-CAM of the top class, feature maps and first-layer filters, in three tabs."""
     from cnnapp.inspect import explain
 
-    st.subheader(t("classify.inside"))
+    st.header(t("classify.inside"))
     tabs = st.tabs([t("classify.tab_gradcam"), t("classify.tab_maps"), t("classify.tab_filters")])
     with tabs[0]:
         try:
@@ -172,16 +172,14 @@ def explain_ui(model, seen: np.ndarray, top: list[dict]) -> None:
             st.info(t("classify.explain_failed", error=plain(error)))
         else:
             label = top[0]["label"] if top and top[0]["index"] == cam.class_index else ""
-            st.image(
-                _shown(explain.overlay(seen, cam.heatmap)),
-                caption=t(
-                    "classify.gradcam_caption",
-                    label=plain(label) if label else cam.class_index,
-                    probability=cam.probability,
-                    layer=cam.layer,
-                ),
-                width=360,
+            caption = t(
+                "classify.gradcam_caption",
+                label=plain(label) if label else cam.class_index,
+                probability=cam.probability,
+                layer=cam.layer,
             )
+            overlay = _shown(explain.overlay(seen, cam.heatmap))
+            st.image(overlay, caption=caption, alt=caption, width=360)
     with tabs[1]:
         _feature_maps_ui(explain, model, seen)
     with tabs[2]:
@@ -191,7 +189,8 @@ def explain_ui(model, seen: np.ndarray, top: list[dict]) -> None:
             st.info(t("classify.explain_failed", error=plain(error)))
         else:
             count = int(model.get_layer(explain.conv_layers(model)[0].name).kernel.shape[-1])
-            st.image(filters, caption=t("classify.filters_caption", count=count))
+            caption = t("classify.filters_caption", count=count)
+            st.image(filters, caption=caption, alt=caption)
 
 
 def _feature_maps_ui(explain, model, seen: np.ndarray, max_maps: int = 32) -> None:
@@ -204,13 +203,11 @@ def _feature_maps_ui(explain, model, seen: np.ndarray, max_maps: int = 32) -> No
         height, width, channels = item["shape"]
         grid = item["grid"]
         factor = max(1, 320 // max(grid.shape))
-        st.image(
-            enlarge(grid, factor),
-            caption=t(
-                "classify.maps_caption",
-                layer=item["layer"],
-                channels=channels,
-                size=f"{height}×{width}",
-                shown=min(channels, max_maps),
-            ),
+        caption = t(
+            "classify.maps_caption",
+            layer=item["layer"],
+            channels=channels,
+            size=f"{height}×{width}",
+            shown=min(channels, max_maps),
         )
+        st.image(enlarge(grid, factor), caption=caption, alt=caption)

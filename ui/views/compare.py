@@ -13,6 +13,7 @@ from ui import keys, nav, plot, resources, run_settings
 from ui.dataset import load_ui
 from ui.images import enlarge
 from ui.plain import plain, plain_column
+from ui.tables import fitted_table
 from ui.text import lang, num, t
 
 
@@ -25,6 +26,12 @@ def run_title(run: RunInfo) -> str:
 
 def rows_of(runs: list[RunInfo]) -> list[dict]:
     return [report.run_row(run.run_id, run.config, run.metrics, lang()) for run in runs]
+
+
+# The runs table's columns (`report.COLUMNS` keys), as fitted_table shows them.
+MAIN_COLUMNS = ("label", "network", "epochs", "val_accuracy", "test_accuracy", "gap")
+SETTINGS_COLUMNS = ("label", "dataset", "preprocessing", "protocol", "time_s")
+LOSS_COLUMNS = ("label", "train_loss", "train_accuracy", "val_loss")
 
 
 def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
@@ -42,7 +49,19 @@ def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
             for row, run in zip(rows, runs, strict=True)
         ]
     )
-    st.dataframe(frame, hide_index=True, key="w_compare_table")
+    title = {key: t(f"report.col.{key}") for key, _ in report.COLUMNS}
+    status, owned = t("compare.status"), t("compare.whose")
+    fitted_table(  # fits a projector: the results at once, the settings under "More columns"
+        frame,
+        "w_compare_table",
+        main=[*(title[key] for key in MAIN_COLUMNS), status],
+        more=[
+            [title[key] for key in SETTINGS_COLUMNS],
+            [*(title[key] for key in LOSS_COLUMNS), owned],
+        ],
+        short={title["gap"]: t("compare.short.gap")},
+        widths={title["label"]: "medium"},
+    )
     st.caption(t("compare.table_caption"))
     return rows
 
@@ -176,7 +195,7 @@ def mistakes_ui(run: RunInfo, limit: int = 24) -> None:
                 )
             )
     if images:
-        st.image(images, caption=captions)
+        st.image(images, caption=captions, alt=captions)
     st.caption(t("compare.mistakes_caption", count=len(images)))
 
 
@@ -188,8 +207,8 @@ def _name(names: list, index) -> str:
 def actions_ui(run: RunInfo, owner: str) -> None:
     """Train again with a change, downloads, delete (own runs only)."""
     store = resources.run_store()
-    cols = st.columns(4)
-    cols[0].button(
+    row = st.container(horizontal=True)  # each button as wide as its label: none is cut
+    row.button(
         t("compare.train_again"),
         key="w_compare_again",
         on_click=_train_again,
@@ -197,7 +216,7 @@ def actions_ui(run: RunInfo, owner: str) -> None:
         icon=":material/replay:",
         help=t("compare.train_again_help"),
     )
-    cols[1].download_button(
+    row.download_button(
         t("compare.download_model"),
         data=lambda: store.file_bytes(run.run_id, "model.keras", owner),
         file_name=f"{run.run_id}.keras",
@@ -205,7 +224,7 @@ def actions_ui(run: RunInfo, owner: str) -> None:
         key="w_compare_download_model",
         icon=":material/download:",
     )
-    cols[2].download_button(
+    row.download_button(
         t("compare.download_spec"),
         data=store.file_bytes(run.run_id, "spec.json", owner),
         file_name=f"{run.run_id}-spec.json",
@@ -213,7 +232,7 @@ def actions_ui(run: RunInfo, owner: str) -> None:
         key="w_compare_download_spec",
         icon=":material/download:",
     )
-    with cols[3]:
+    with row.container(width="content"):
         if run.can_delete(owner):
             sure = st.checkbox(t("compare.confirm_delete"), key=f"w_compare_sure_{run.run_id}")
             st.button(
@@ -291,11 +310,11 @@ def downloads_ui(run: RunInfo, owner: str) -> None:
     from cnnapp.export import from_run
     from ui.export import script_buttons, zip_button
 
-    cols = st.columns(3)
+    row = st.container(horizontal=True)  # each button as wide as its label: none is cut
     try:
         settings = from_run(run.run_id, run.spec, run.config, run.metrics)
     except ValueError as error:
-        cols[0].caption(t("export.failed", error=plain(error)))
+        row.caption(t("export.failed", error=plain(error)))
     else:
-        script_buttons(settings, "w_compare", cols)
-    zip_button(resources.run_store(), run.run_id, owner, cols[2])
+        script_buttons(settings, "w_compare", [row, row])
+    zip_button(resources.run_store(), run.run_id, owner, row)

@@ -216,6 +216,8 @@ def sample_grid_ui(dataset, per_class: int = 8) -> None:
         if len(found) == 0:
             continue
         row = np.concatenate([thumbnail(dataset.x_train[i], THUMBNAIL) for i in found], axis=1)
-        cols[index % 2].image(row, caption=f"{plain(name)} ({len(found)})")
+        caption = f"{plain(name)} ({len(found)})"
+        alt = t("data.samples_alt", count=len(found), name=plain(name))
+        cols[index % 2].image(row, caption=caption, alt=alt)
     if dataset.num_classes > MAX_CLASSES_SHOWN:
         st.caption(t("data.more_classes", shown=MAX_CLASSES_SHOWN, count=dataset.num_classes))

@@ -18,6 +18,7 @@ from cnnapp.texts import TEXTS
 from cnnapp.training.scoring import RESULT_COLUMNS
 from ui import keys, plot, resources
 from ui.submit import submit
+from ui.tables import fitted_table
 from ui.text import lang, t
 
 PROCEDURAL = {"name": "procedural"}
@@ -66,7 +67,9 @@ def scale_ui() -> dict:
                     key="w_repro_limit",
                 )
             )
-        if cols[2].checkbox(t("repro.scale_procedural"), key="w_repro_procedural"):
+        procedural = t("repro.scale_procedural")
+        help_ = t("repro.scale_procedural_help")
+        if cols[2].checkbox(procedural, key="w_repro_procedural", help=help_):
             dataset = dict(PROCEDURAL)
     if epochs or limit or dataset:
         st.warning(t("repro.scaled_warning"), icon=":material/info:")
@@ -196,7 +199,7 @@ def results_ui(table: Table) -> None:
             row[t("repro.ours_epochs")] = metrics.get("epochs_run")
         row[t("repro.col.state")] = state
         rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="w_repro_results")
+    table_of_results(pd.DataFrame(rows), table.has_epochs)
     st.caption(t("repro.protocol_caption", protocol=t(f"protocol.{protocol}")))
     frame = charts.reproduce_frame(long_rows)
     cols = st.columns(2)
@@ -205,6 +208,36 @@ def results_ui(table: Table) -> None:
         plot.show(chart, f"w_repro_chart_{metric}", col)
         col.caption(charts.reproduce_summary(frame, metric, lang()))
     export_ui(table, our_metrics)
+
+
+def table_of_results(frame: pd.DataFrame, has_epochs: bool) -> None:
+    """The results table, fitted to a projector: validation and test accuracy, theirs and ours,
+    at once; the recipe and the other figures under "More columns"."""
+
+    def pair(key: str) -> list[str]:  # the assignment's figure and ours
+        return [t("repro.theirs", metric=t(f"col.{key}")), t("repro.ours", metric=t(f"col.{key}"))]
+
+    row = t("repro.col.row")
+    short = {
+        title: t(f"repro.short.{side}", metric=t(f"report.col.{key}"))
+        for key in RESULT_COLUMNS
+        for side, title in zip(("theirs", "ours"), pair(key), strict=True)
+    }
+    recipe = [row, t("repro.col.network"), t("repro.col.preprocessing"), t("repro.col.epochs")]
+    if has_epochs:
+        recipe += [t("repro.theirs_epochs"), t("repro.ours_epochs")]
+    fitted_table(
+        frame,
+        "w_repro_results",
+        main=[row, *pair("val_accuracy"), *pair("test_accuracy"), t("repro.col.state")],
+        more=[
+            recipe,
+            [row, *pair("train_loss"), *pair("train_accuracy")],
+            [row, *pair("val_loss")],
+        ],
+        short=short,
+        widths={row: 180},
+    )
 
 
 EXPORTS = [  # (kind, maker, mime type, file extension)

@@ -138,7 +138,7 @@ def _rounded(value):
 
 def render(status: JobStatus) -> None:
     """Everything about one job snapshot."""
-    st.subheader(plain(status.label) if status.label else t("train.job"))
+    st.header(plain(status.label) if status.label else t("train.job"))
     state_ui(status)
     curves_ui(status)
     result = status.result if isinstance(status.result, dict) else {}
