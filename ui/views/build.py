@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
+from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.data.uploads import UploadTooLargeError, check_size
 from cnnapp.nets.presets import PRESETS, get_preset, preset_recipe
 from cnnapp.nets.registry import LAYER_TYPES, Field, pair
@@ -68,10 +69,22 @@ def preset_text(preset_id: str, part: str = "description") -> str:
 def _preset_chosen(widget: str) -> None:
     preset = st.session_state[widget]
     if preset in PRESETS:
+        previous = st.session_state[keys.PRESET]
         keys.set_network(get_preset(preset), PRESETS[preset].name, preset)
         if PRESETS[preset].recipe:  # a preset with its own recipe: Train starts from it
             recipe = preset_recipe(preset)
             run_settings.load_settings(recipe["preprocessing"], recipe["train"])
+        elif previous in PRESETS and PRESETS[previous].recipe and _holds_recipe(previous):
+            run_settings.load_settings({}, {})  # leaving an untouched recipe: the defaults again
+
+
+def _holds_recipe(preset: str) -> bool:
+    """True while Train's settings are still exactly `preset`'s own recipe."""
+    recipe = preset_recipe(preset)
+    state = st.session_state
+    return state[keys.TRAIN_CONFIG] == TrainConfig.from_dict(recipe["train"]).to_dict() and (
+        state[keys.PREPROCESSING] == Preprocessing.from_dict(recipe["preprocessing"]).to_dict()
+    )
 
 
 def load_json_ui() -> str | None:
