@@ -130,3 +130,33 @@ def test_the_train_page_picks_the_presets_recipe(submitted):
     assert at.number_input(key="w_train_learning_rate").value == pytest.approx(0.01)
     assert at.number_input(key="w_train_batch_size").value == 32
     assert not at.checkbox(key="w_train_tta_flip").value
+
+
+def test_reproduce_shows_the_published_figure_beside_ours(submitted):
+    from cnnapp import report
+    from cnnapp.recipes import get_table
+
+    table = get_table("modern")
+    recipe = table.recipes[0]
+    assert (recipe.preset, recipe.dataset, recipe.train.label_smoothing) == ("modern", "cifar10", 0.2)
+    assert recipe.preprocessing.translation_fill == "reflect"
+    ours = {recipe.id: {"test_accuracy": 0.91, "wall_time_s": 5400.0, "device": "CPU"}}
+    rows = report.reproduce_rows(table, ours)
+    assert rows[0]["test_accuracy.published"] == 0.94 and rows[0]["test_accuracy.ours"] == 0.91
+    assert (rows[0]["time_s.published"], rows[0]["time_s.ours"]) == (3.83, 5400.0)
+    assert (rows[0]["device.published"], rows[0]["device.ours"]) == ("NVIDIA A100", "CPU")
+    markdown = report.to_markdown(rows, "en", columns=report.reproduce_columns(table))
+    assert "Test acc. (published)" in markdown and "NVIDIA A100" in markdown
+    assert "Acc. test (publicado)" in report.to_markdown(
+        rows, "es", columns=report.reproduce_columns(table)
+    )
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"session": ME, "lang": "en"})
+    at.switch_page("pages/5_Reproduce.py").run()
+    at.selectbox(key="w_repro_table").set_value("modern").run()
+    assert not at.exception
+    frame = next(d.value for d in at.dataframe if "Modification" in d.value.columns)
+    assert list(frame["Test accuracy (published)"]) == [0.94]
+    assert list(frame["Time (s) (published)"]) == [3.83]
+    assert list(frame["Device (published)"]) == ["NVIDIA A100"]
