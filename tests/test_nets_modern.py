@@ -210,3 +210,40 @@ def test_the_new_training_settings_are_validated_in_both_languages():
     with pytest.raises(ValueError, match="tta_flip"):
         TrainConfig.from_dict({"tta_flip": "yes"})
     assert TrainConfig.from_dict(TrainConfig(tta_flip=True).to_dict()).tta_flip
+
+
+def test_the_exported_script_carries_the_whitening_and_the_recipe():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cnnapp.export import keras3_script
+    from cnnapp.export.settings import from_choices
+
+    recipe = preset_recipe("modern")
+    settings = from_choices(
+        get_preset("modern"), {"name": "cifar10"}, recipe["preprocessing"], recipe["train"],
+        network_name="Modern (airbench)",
+    )  # fmt: skip
+    text = keras3_script(settings)
+    assert "fit_whitening(model, x_train)" in text and "CosineDecay(" in text
+    assert "LABEL_SMOOTHING = 0.2" in text and "images[:, :, ::-1]" in text
+    assert "momentum=0.4" in text and "use_bias=False" in text and 'fill_mode="reflect"' in text
+    ruff = Path(sys.executable).with_name("ruff")
+    if ruff.exists():
+        lint = subprocess.run(
+            [str(ruff), "check", "--isolated", "--select", "E,F,W", "--line-length", "100", "-"],
+            input=text, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert lint.returncode == 0, lint.stdout
+    script = {"__name__": "exported_script"}
+    exec(compile(text, "exported_script.py", "exec"), script)
+    model = script["make_model"]((16, 16, 3), 10, keras.layers.Normalization(mean=0.5, variance=0.1))
+    assert model.count_params() == build_model(get_preset("modern"), (16, 16, 3), 10).count_params()
+    images = (correlated_images(n=40, size=16) * 40).clip(0, 255).astype("uint8")
+    script["fit_whitening"](model, images)
+    whitening = next(layer for layer in model.layers if isinstance(layer, script["Whitening"]))
+    received = keras.Model(model.inputs, whitening.input).predict(images, verbose=0)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(whitening.kernel), whitening_kernel(received, 2, 5e-4), atol=1e-3
+    )
