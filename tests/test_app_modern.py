@@ -138,7 +138,11 @@ def test_reproduce_shows_the_published_figure_beside_ours(submitted):
 
     table = get_table("modern")
     recipe = table.recipes[0]
-    assert (recipe.preset, recipe.dataset, recipe.train.label_smoothing) == ("modern", "cifar10", 0.2)
+    assert (recipe.preset, recipe.dataset, recipe.train.label_smoothing) == (
+        "modern",
+        "cifar10",
+        0.2,
+    )
     assert recipe.preprocessing.translation_fill == "reflect"
     ours = {recipe.id: {"test_accuracy": 0.91, "wall_time_s": 5400.0, "device": "CPU"}}
     rows = report.reproduce_rows(table, ours)

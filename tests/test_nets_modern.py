@@ -108,7 +108,10 @@ def test_the_preset_is_plain_json_and_editable_like_any_network():
     assert [c["filters"] for c in convs] == [64, 64, 256, 256, 256, 256]
     assert not any(c["use_bias"] for c in convs)
     edited = [*network[:-1], {"type": "scale", "factor": 0.5}]  # an edit is just data
-    assert summarize(edited, (32, 32, 3), 10).total_params == summarize(network, (32, 32, 3), 10).total_params
+    assert (
+        summarize(edited, (32, 32, 3), 10).total_params
+        == summarize(network, (32, 32, 3), 10).total_params
+    )
 
 
 def test_the_new_settings_reach_the_keras_layers():
@@ -138,7 +141,9 @@ def test_the_preset_carries_its_recipe():
 def test_reflect_translation_shifts_whole_pixels_mirrored():
     from cnnapp.data.preprocessing import preprocessing_layers
 
-    layers = preprocessing_layers(Preprocessing(translation_range=0.0625, translation_fill="reflect"))
+    layers = preprocessing_layers(
+        Preprocessing(translation_range=0.0625, translation_fill="reflect")
+    )
     translate = next(layer for layer in layers if layer.name == "pre_translate")
     assert (translate.fill_mode, translate.interpolation) == ("reflect", "nearest")
     default = preprocessing_layers(Preprocessing(translation_range=0.1))[-1]
@@ -179,11 +184,15 @@ def test_tta_flip_averages_the_image_and_its_mirror():
     tta = predict_probabilities(model, images, tta_flip=True)
     np.testing.assert_allclose(tta, (plain + predict_probabilities(model, mirrored)) / 2, rtol=1e-5)
     assert np.abs(tta - plain).max() > 1e-3  # it changes the prediction
-    np.testing.assert_allclose(tta, predict_probabilities(model, mirrored, tta_flip=True), rtol=1e-5)
+    np.testing.assert_allclose(
+        tta, predict_probabilities(model, mirrored, tta_flip=True), rtol=1e-5
+    )
 
 
 def test_the_warmup_cosine_schedule_rises_then_falls():
-    config = TrainConfig(learning_rate=1.0, schedule="warmup_cosine", warmup_fraction=0.25, epochs=4)
+    config = TrainConfig(
+        learning_rate=1.0, schedule="warmup_cosine", warmup_fraction=0.25, epochs=4
+    )
     schedule = learning_rate(config, steps_per_epoch=10)  # 40 steps, 10 of warmup
 
     def rate(step):
@@ -238,7 +247,9 @@ def test_the_exported_script_carries_the_whitening_and_the_recipe():
         assert lint.returncode == 0, lint.stdout
     script = {"__name__": "exported_script"}
     exec(compile(text, "exported_script.py", "exec"), script)
-    model = script["make_model"]((16, 16, 3), 10, keras.layers.Normalization(mean=0.5, variance=0.1))
+    model = script["make_model"](
+        (16, 16, 3), 10, keras.layers.Normalization(mean=0.5, variance=0.1)
+    )
     assert model.count_params() == build_model(get_preset("modern"), (16, 16, 3), 10).count_params()
     images = (correlated_images(n=40, size=16) * 40).clip(0, 255).astype("uint8")
     script["fit_whitening"](model, images)

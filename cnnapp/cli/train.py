@@ -167,7 +167,9 @@ def add_train_flags(p: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         help="average each test image's and its mirror's prediction",
     )
-    p.add_argument("--normalize", action="store_true", default=None, help="featurewise normalisation")
+    p.add_argument(
+        "--normalize", action="store_true", default=None, help="featurewise normalisation"
+    )
     p.add_argument("--flip", action="store_true", default=None, help="random horizontal flip")
     p.add_argument("--zoom", type=float, help="zoom range, e.g. 0.2")
     p.add_argument("--rotation", type=float, help="degrees")

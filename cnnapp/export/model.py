@@ -44,12 +44,12 @@ def augmentation_section(preprocessing: Preprocessing) -> list[str]:
         if p.translation_fill == "reflect":
             body += [
                 "# Mirrored at the edges and whole-pixel shifts, as a padded random crop",
-                f"layers.RandomTranslation((-{s}, {s}), (-{s}, {s}), fill_mode=\"reflect\",",
+                f'layers.RandomTranslation((-{s}, {s}), (-{s}, {s}), fill_mode="reflect",',
                 '                         interpolation="nearest", seed=seed),',
             ]
         else:
             body.append(
-                f"layers.RandomTranslation((-{s}, {s}), (-{s}, {s}), fill_mode=\"nearest\", "
+                f'layers.RandomTranslation((-{s}, {s}), (-{s}, {s}), fill_mode="nearest", '
                 "seed=seed),"
             )
     if p.contrast_range:

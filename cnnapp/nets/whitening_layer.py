@@ -12,7 +12,12 @@ import keras
 import numpy as np
 from keras import ops
 
-from cnnapp.nets.whitening import whitening_channels
+
+def whitening_channels(kernel_size, channels: int) -> int:
+    """Twice the values of one patch (`cnnapp.nets.whitening.whitening_channels`, which this
+    module cannot import: that one imports this)."""
+    kh, kw = kernel_size
+    return 2 * kh * kw * channels
 
 
 @keras.saving.register_keras_serializable(package="cnnapp")
@@ -56,4 +61,8 @@ class Whitening(keras.layers.Layer):
         return (input_shape[0], height, width, channels)
 
     def get_config(self):
-        return {**super().get_config(), "kernel_size": list(self.kernel_size), "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "kernel_size": list(self.kernel_size),
+            "epsilon": self.epsilon,
+        }

@@ -31,7 +31,9 @@ def predict_probabilities(
     probabilities = np.asarray(model.predict(images, batch_size=batch_size, verbose=0))
     if tta_flip:
         mirrored = np.asarray(images)[:, :, ::-1]
-        probabilities = (probabilities + model.predict(mirrored, batch_size=batch_size, verbose=0)) / 2
+        probabilities = (
+            probabilities + model.predict(mirrored, batch_size=batch_size, verbose=0)
+        ) / 2
     return probabilities.astype(np.float32)
 
 
