@@ -201,6 +201,4 @@ def test_trains_job_panel_shows_the_label_and_messages_as_typed(monkeypatch, sta
     if state == "failed":
         assert "Training failed: the class folder **cls** has no images $x$" in texts
     else:
-        assert any(
-            "reading the folder **cls** (" in text for text in texts
-        )  # progress, its seconds
+        assert any("reading the folder **cls** (" in text for text in texts)  # progress, its seconds
