@@ -209,32 +209,29 @@ def training_section(settings: ScriptSettings) -> list[str]:
     lines = _optimizer(settings)
     if settings.kind == "train" and c.protocol == "assignment" and settings.preprocessing.augments:
         lines += AUGMENTED_VALIDATION.splitlines()
-    return (
-        lines
-        + modern.loss_code(c)
-        + [
-            "def train(model, x_train, y_train, validation, epochs, batch_size):",
-            '    """Compiles and fits the model; returns its History and the early stopping (or None)."""',
-            "    model.compile(",
-            "        optimizer=make_optimizer(math.ceil(len(x_train) / batch_size)),",
-            f'        loss={modern.loss_expression(c)}, metrics=["accuracy"],',
-            "    )",
-            *early,
-            "    history = model.fit(",
-            "        x_train,",
-            "        y_train,",
-            "        batch_size=batch_size,",
-            "        epochs=epochs,",
-            "        validation_data=validation,",
-            "        shuffle=True,",
-            f"        callbacks={callbacks},",
-            "        verbose=2,",
-            "    )",
-            "    return history, early_stopping",
-            "",
-            "",
-        ]
-    )
+    lines += modern.loss_code(c)
+    return lines + [
+        "def train(model, x_train, y_train, validation, epochs, batch_size):",
+        '    """Compiles and fits the model; returns its History and the early stopping (or None)."""',
+        "    model.compile(",
+        "        optimizer=make_optimizer(math.ceil(len(x_train) / batch_size)),",
+        f'        loss={modern.loss_expression(c)}, metrics=["accuracy"],',
+        "    )",
+        *early,
+        "    history = model.fit(",
+        "        x_train,",
+        "        y_train,",
+        "        batch_size=batch_size,",
+        "        epochs=epochs,",
+        "        validation_data=validation,",
+        "        shuffle=True,",
+        f"        callbacks={callbacks},",
+        "        verbose=2,",
+        "    )",
+        "    return history, early_stopping",
+        "",
+        "",
+    ]
 
 
 SCORING = '''def accuracy(model, images, labels):
