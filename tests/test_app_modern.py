@@ -58,6 +58,17 @@ def test_a_short_training_with_the_recipe_lowers_the_loss_and_the_run_reloads():
     probabilities = predict_probabilities(model, dataset.x_test, tta_flip=True)
     assert accuracy(probabilities, dataset.y_test) == pytest.approx(run.metrics["test_accuracy"])
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
+    # Classify uses the run's test-time flip too: a photo scores as the mean with its mirror.
+    from PIL import Image
+
+    from cnnapp.inspect.classify import run_classifier
+
+    classifier = run_classifier(result["run_id"])
+    assert classifier.tta_flip
+    photo = dataset.x_test[0]
+    expected = predict_probabilities(model, photo[None], tta_flip=True)[0]
+    got = classifier.probabilities(Image.fromarray(photo))
+    np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
 def test_the_cli_starts_from_the_presets_recipe_and_flags_override_it():
