@@ -71,7 +71,13 @@ def test_a_short_training_with_the_recipe_lowers_the_loss_and_the_run_reloads():
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
-def test_the_cli_starts_from_the_presets_recipe_and_flags_override_it():
+def test_the_cli_starts_from_the_presets_recipe_and_flags_override_it(capsys):
+    from cnnapp.cli.main import main
+
+    assert main(["code", "--preset", "modern", "--epochs", "3"]) == 0
+    script = capsys.readouterr().out
+    assert "EPOCHS = 3" in script and "BATCH_SIZE = 1024" in script and "CosineDecay(" in script
+    assert "fit_whitening(model, x_train)" in script and "LABEL_SMOOTHING = 0.2" in script
     parser = build_parser()
     recipe = preset_recipe("modern")
     args = parser.parse_args(["train", "--preset", "modern"])
