@@ -14,6 +14,9 @@ from cnnapp.messages import CodedError, Message
 from cnnapp.texts import TEXTS
 
 OPTIMIZERS = ("sgd", "adam")
+# "inverse_time": Keras 2's `decay=`; "warmup_cosine": linear warmup, then cosine decay
+SCHEDULES = ("inverse_time", "warmup_cosine")
+FILL_MODES = ("nearest", "reflect")  # how a translation fills the pixels it uncovers
 # "ours": this project's protocol; "assignment": the assignment's (see TrainConfig.protocol)
 PROTOCOLS = ("ours", "assignment")
 
@@ -86,6 +89,13 @@ class TrainConfig:
     # norm frozen when fine-tuning) or "assignment" (each of those as the assignment's code did it)
     protocol: str = "ours"
     mixed_precision: bool = False  # bfloat16/float16 compute on a GPU (ignored on a CPU)
+    # "inverse_time" (the assignment's, from `decay`) or "warmup_cosine": from 0.2 × the rate up
+    # to it over the first `warmup_fraction` of the steps, then a cosine down to 0.07 × it
+    schedule: str = "inverse_time"
+    warmup_fraction: float = 0.2  # share of all training steps spent warming up (warmup_cosine)
+    weight_decay: float = 0.0  # decoupled: each step w -= learning rate × weight_decay × w
+    label_smoothing: float = 0.0  # the label's weight 1 - s, s spread evenly over all classes
+    tta_flip: bool = False  # test-time augmentation: average the image's and its mirror's scores
 
     def __post_init__(self) -> None:
         name = type(self).__name__
@@ -99,6 +109,14 @@ class TrainConfig:
             )
         if self.protocol not in PROTOCOLS:
             raise CodedError("config.protocol", owner=name, value=repr(self.protocol))
+        if self.schedule not in SCHEDULES:
+            raise CodedError(
+                "config.choice",
+                owner=name,
+                name="schedule",
+                allowed=str(list(SCHEDULES)),
+                value=repr(self.schedule),
+            )
         _check_range(name, "learning_rate", self.learning_rate, 1e-7, 10.0, "0.01 is a good start")
         _check_range(name, "momentum", self.momentum, 0.0, 0.999, "use 0.9, or 0 for none")
         _check_range(name, "decay", self.decay, 0.0, 1.0, "use 1e-6 as the assignment, or 0")
@@ -109,6 +127,11 @@ class TrainConfig:
         )
         _check_range(name, "patience", self.patience, 0, 1000, "4 is the assignment's")
         _check_range(name, "seed", self.seed, 0, 2**31 - 1, "any whole number from 0 works")
+        _check_range(name, "warmup_fraction", self.warmup_fraction, 0.0, 0.9, "try 0.2")
+        _check_range(name, "weight_decay", self.weight_decay, 0.0, 0.1, "try 5e-4, or 0")
+        _check_range(
+            name, "label_smoothing", self.label_smoothing, 0.0, 0.9, "try 0.1 or 0.2, or 0"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -131,6 +154,9 @@ class Preprocessing:
     zoom_range: float = 0.0  # as ImageDataGenerator: zoom in [1 - z, 1 + z], x and y independent
     rotation_range: float = 0.0  # random rotation, in degrees either way
     translation_range: float = 0.0  # random shift, as a fraction of height/width
+    # what fills the uncovered pixels: "nearest" (the edge repeated) or "reflect" (mirrored, and
+    # whole-pixel shifts, as airbench's padded random crops)
+    translation_fill: str = "nearest"
     contrast_range: float = 0.0  # random contrast factor in [1 - c, 1 + c]
 
     def __post_init__(self) -> None:
@@ -139,6 +165,14 @@ class Preprocessing:
         _check_range(name, "rotation_range", self.rotation_range, 0.0, 180.0, "try 10 degrees")
         _check_range(name, "translation_range", self.translation_range, 0.0, 0.5, "try 0.1")
         _check_range(name, "contrast_range", self.contrast_range, 0.0, 1.0, "try 0.2")
+        if self.translation_fill not in FILL_MODES:
+            raise CodedError(
+                "config.choice",
+                owner=name,
+                name="translation_fill",
+                allowed=str(list(FILL_MODES)),
+                value=repr(self.translation_fill),
+            )
 
     @property
     def augments(self) -> bool:

@@ -257,10 +257,19 @@ def reproduce_columns(table) -> list[tuple[str, str]]:
     """
     columns = [("modification", "text"), ("network", "text"), ("preprocessing", "text")]
     columns.append(("epochs", "text"))  # what we ran: "3 of 20", "12 (early stop) of 40"
-    columns += [(f"{key}.{source}", "metric") for key in RESULT_COLUMNS for source in SOURCES]
+    sources = _sources(table)
+    columns += [(f"{key}.{source}", "metric") for key in RESULT_COLUMNS for source in sources]
     if table.has_epochs:
         columns.append(("epochs.assignment", "int"))
+    if table.has_time:  # the published time and device beside ours
+        columns += [(f"time_s.{source}", "seconds") for source in sources]
+        columns += [(f"device.{source}", "text") for source in sources]
     return columns
+
+
+def _sources(table) -> tuple[str, str]:
+    """Whose figures a table puts beside ours: the assignment's, or published ones."""
+    return (getattr(table, "reference", "assignment"), "ours")
 
 
 def epochs_cell(metrics: Mapping[str, Any], epochs: int, lang: str = "en") -> str:
@@ -301,9 +310,15 @@ def reproduce_rows(
             "epochs": epochs_cell(metrics, recipe.train.epochs, lang),
             "epochs.assignment": _whole(recipe.reported.get("epochs")),
         }
+        reference = _sources(table)[0]
         for key in RESULT_COLUMNS:
-            row[f"{key}.assignment"] = _number(recipe.reported.get(key))
+            row[f"{key}.{reference}"] = _number(recipe.reported.get(key))
             row[f"{key}.ours"] = _number(metrics.get(key))
+        if table.has_time:
+            row[f"time_s.{reference}"] = _number(recipe.reported.get("time_s"))
+            row["time_s.ours"] = _number(metrics.get("wall_time_s"))
+            row[f"device.{reference}"] = recipe.reported.get("device")
+            row["device.ours"] = metrics.get("device")
         rows.append(row)
     return rows
 

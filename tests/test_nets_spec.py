@@ -234,6 +234,7 @@ def test_json_round_trip_and_defaults():
         "strides": 1,
         "padding": "valid",
         "activation": "relu",
+        "use_bias": True,
     }
 
 

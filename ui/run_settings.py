@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
-from cnnapp.config import OPTIMIZERS, Preprocessing, TrainConfig
+from cnnapp.config import FILL_MODES, OPTIMIZERS, SCHEDULES, Preprocessing, TrainConfig
 from cnnapp.messages import words
 from ui import keys
 from ui.text import labeller, lang, t
@@ -41,6 +41,16 @@ def augmentation_ui() -> Preprocessing:
             help=t(f"pre.{name}_help"),
             **_pre(name),
         )
+    fill = keys.bind(
+        keys.lang_key(f"{keys.PRE_WIDGETS}translation_fill"), keys.PREPROCESSING, "translation_fill"
+    )
+    st.selectbox(
+        t("pre.translation_fill"),
+        list(FILL_MODES),
+        format_func=labeller("pre.translation_fill."),
+        help=t("pre.translation_fill_help"),
+        **fill,
+    )
     return Preprocessing.from_dict(st.session_state[keys.PREPROCESSING])
 
 
@@ -104,11 +114,53 @@ def train_config_ui() -> TrainConfig | str:
         disabled=not saved["early_stopping"],
         **_cfg("patience"),
     )
+    recipe_ui()
     protocol_ui()
     try:
         return TrainConfig.from_dict(st.session_state[keys.TRAIN_CONFIG])
     except ValueError as error:
         return words(error, lang())
+
+
+def recipe_ui() -> None:
+    """The modern recipe's settings: schedule, warmup, weight decay, label smoothing, TTA."""
+    left, right = st.columns(2)
+    schedule = keys.bind(
+        keys.lang_key(f"{keys.TRAIN_WIDGETS}schedule"), keys.TRAIN_CONFIG, "schedule"
+    )
+    left.selectbox(
+        t("cfg.schedule"),
+        list(SCHEDULES),
+        format_func=labeller("cfg.schedule."),
+        help=t("cfg.schedule_help"),
+        **schedule,
+    )
+    right.number_input(
+        t("cfg.warmup_fraction"),
+        min_value=0.0,
+        max_value=0.9,
+        step=0.05,
+        disabled=st.session_state[keys.TRAIN_CONFIG]["schedule"] != "warmup_cosine",
+        **_cfg("warmup_fraction"),
+    )
+    left.number_input(
+        t("cfg.weight_decay"),
+        min_value=0.0,
+        max_value=0.1,
+        format="%.6f",
+        step=1e-5,
+        help=t("cfg.weight_decay_help"),
+        **_cfg("weight_decay"),
+    )
+    right.slider(
+        t("cfg.label_smoothing"),
+        min_value=0.0,
+        max_value=0.9,
+        step=0.05,
+        help=t("cfg.label_smoothing_help"),
+        **_cfg("label_smoothing"),
+    )
+    left.checkbox(t("cfg.tta_flip"), help=t("cfg.tta_flip_help"), **_cfg("tta_flip"))
 
 
 def protocol_ui() -> str:
@@ -130,7 +182,8 @@ def _protocol() -> None:
 
 
 def load_settings(preprocessing: dict, train: dict) -> None:
-    """Puts a saved run's settings into the Train widgets (for "train again with a change")."""
+    """Puts a saved run's settings (or a preset's recipe) into the Train widgets (for "train
+    again with a change", and a preset that carries its own recipe)."""
     st.session_state[keys.PREPROCESSING] = Preprocessing.from_dict(preprocessing).to_dict()
     st.session_state[keys.TRAIN_CONFIG] = TrainConfig.from_dict(train).to_dict()
     keys.forget_widgets(keys.PRE_WIDGETS)

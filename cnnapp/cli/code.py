@@ -40,12 +40,14 @@ def _settings(args):
 
     if args.preset:
         from cnnapp.cli.train import dataset_ref
-        from cnnapp.nets.presets import get_preset
+        from cnnapp.nets.presets import get_preset, preset_recipe
 
         ref = dataset_ref(args.dataset, None, None, None) if args.dataset else None
-        config = {"epochs": args.epochs} if args.epochs else {}
+        recipe = preset_recipe(args.preset)  # a preset's own recipe (the modern one's)
+        config = {**recipe["train"], **({"epochs": args.epochs} if args.epochs else {})}
         preset = PRESETS[args.preset]
-        return from_choices(get_preset(preset.id), ref, None, config, network_name=preset.name)
+        pre = recipe["preprocessing"] or None
+        return from_choices(get_preset(preset.id), ref, pre, config, network_name=preset.name)
     from cnnapp.runs import RunStore
 
     run = RunStore().get(args.run_id)  # RunNotFound (a KeyError) or ValueError: exit status 2

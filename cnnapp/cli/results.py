@@ -96,7 +96,7 @@ def cmd_reproduce(args) -> int:
         rows.append(
             [
                 recipe.label,
-                "assignment",
+                table.reference,
                 *result_row(recipe.reported),
                 recipe.reported.get("epochs", recipe.train.epochs),
             ]
@@ -120,7 +120,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_runs)
     p = sub.add_parser("reproduce", help="run a results table of the assignment")
-    p.add_argument("table", help="2, 3, 4, 5, mired, 7, 9, 10, 11, 12 or 13")
+    p.add_argument("table", help="2, 3, 4, 5, mired, 7, 9, 10, 11, 12, 13 or modern")
     p.add_argument("--epochs", type=int, help="fewer epochs than the assignment, for a demo")
     p.add_argument("--limit", type=int, help="at most this many training images")
     p.add_argument("--data", help="another dataset than the recipe's (e.g. procedural)")

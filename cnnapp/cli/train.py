@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from cnnapp.cli.output import RESULT_HEADERS, format_table, result_row, wait_for
-from cnnapp.config import PROTOCOLS, Preprocessing, TrainConfig
-from cnnapp.nets.presets import PRESETS, get_preset
+from cnnapp.config import FILL_MODES, PROTOCOLS, SCHEDULES, Preprocessing, TrainConfig
+from cnnapp.nets.presets import PRESETS, get_preset, preset_recipe
 from cnnapp.nets.spec import spec_from_json
 
 BUILTIN_DATA = {"procedural", "cifar100_25", "cifar10", "cub200", "cub200_2011"}
@@ -45,12 +45,13 @@ def dataset_ref(
     return ref
 
 
-def config_from(args) -> TrainConfig:
+def config_from(args, base: dict | None = None) -> TrainConfig:
+    """The flags given, over `base` (a preset's own recipe), over the defaults."""
     values = {
         "optimizer": args.optimizer,
         "learning_rate": args.lr,
         "momentum": args.momentum,
-        "nesterov": not args.no_nesterov,
+        "nesterov": False if args.no_nesterov else None,
         "decay": args.decay,
         "batch_size": args.batch_size,
         "epochs": args.epochs,
@@ -59,34 +60,47 @@ def config_from(args) -> TrainConfig:
         "patience": args.patience,
         "seed": args.seed,
         "protocol": args.protocol,
+        "schedule": getattr(args, "schedule", None),
+        "warmup_fraction": getattr(args, "warmup", None),
+        "weight_decay": getattr(args, "weight_decay", None),
+        "label_smoothing": getattr(args, "label_smoothing", None),
+        "tta_flip": getattr(args, "tta_flip", None),
     }
-    return TrainConfig(**{k: v for k, v in values.items() if v is not None})
+    given = {k: v for k, v in values.items() if v is not None}
+    return TrainConfig.from_dict({**(base or {}), **given})
 
 
-def preprocessing_from(args) -> Preprocessing:
-    return Preprocessing(
-        normalize=args.normalize,
-        horizontal_flip=args.flip,
-        zoom_range=args.zoom,
-        rotation_range=args.rotation,
-        translation_range=args.translation,
-        contrast_range=args.contrast,
-    )
+def preprocessing_from(args, base: dict | None = None) -> Preprocessing:
+    """The augmentation flags given, over `base` (a preset's own recipe), over the defaults."""
+    values = {
+        "normalize": args.normalize,
+        "horizontal_flip": args.flip,
+        "zoom_range": args.zoom,
+        "rotation_range": args.rotation,
+        "translation_range": args.translation,
+        "contrast_range": args.contrast,
+        "translation_fill": getattr(args, "translation_fill", None),
+    }
+    given = {k: v for k, v in values.items() if v is not None}
+    return Preprocessing.from_dict({**(base or {}), **given})
 
 
 def cmd_train(args) -> int:
     from cnnapp.jobs import make_executor
     from cnnapp.training import make_job_spec
 
+    recipe = preset_recipe(None)
     if args.spec:
         network, name = spec_from_json(Path(args.spec).read_text()), Path(args.spec).stem
     else:
         network, name = get_preset(args.preset), PRESETS[args.preset].name
+        recipe = preset_recipe(args.preset)  # its own recipe, under the flags given
     ref = dataset_ref(args.data, args.test_data, args.image_size, args.limit)
-    preprocessing, names = preprocessing_from(args), {"label": args.label or name}
-    names.update(network_name=name, owner="cli")
+    preprocessing = preprocessing_from(args, recipe["preprocessing"])
+    names = {"label": args.label or name, "network_name": name, "owner": "cli"}
+    config = config_from(args, recipe["train"])
     # A frozen backbone without augmentation or normalisation becomes a feature-extractor job.
-    spec = make_job_spec(network, ref, preprocessing, config_from(args), **names)
+    spec = make_job_spec(network, ref, preprocessing, config, **names)
     executor = make_executor(max_jobs=1)
     try:
         job_id = executor.submit(spec, "cli")
@@ -131,7 +145,7 @@ def add_train_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, help="use at most this many training images (quick runs)")
     p.add_argument("--label", help="a name for the run")
     for flag, kind, help_ in [
-        ("--epochs", int, "default 20"),
+        ("--epochs", int, "default 20 (a preset's own recipe may say otherwise)"),
         ("--batch-size", int, "default 32"),
         ("--lr", float, "learning rate, default 0.01"),
         ("--momentum", float, "default 0.9"),
@@ -139,17 +153,29 @@ def add_train_flags(p: argparse.ArgumentParser) -> None:
         ("--validation-split", float, "default 0.1"),
         ("--patience", int, "default 4"),
         ("--seed", int, "default 42"),
+        ("--warmup", float, "warmup_cosine: share of the steps warming up, default 0.2"),
+        ("--weight-decay", float, "decoupled weight decay, default 0"),
+        ("--label-smoothing", float, "default 0 (the modern preset: 0.2)"),
     ]:
         p.add_argument(flag, type=kind, help=help_)
     p.add_argument("--optimizer", choices=["sgd", "adam"])
+    p.add_argument("--schedule", choices=list(SCHEDULES), help="default inverse_time")
     p.add_argument("--no-nesterov", action="store_true")
     p.add_argument("--early-stopping", action="store_true", default=None)
-    p.add_argument("--normalize", action="store_true", help="featurewise normalisation")
-    p.add_argument("--flip", action="store_true", help="random horizontal flip")
-    p.add_argument("--zoom", type=float, default=0.0, help="zoom range, e.g. 0.2")
-    p.add_argument("--rotation", type=float, default=0.0, help="degrees")
-    p.add_argument("--translation", type=float, default=0.0, help="fraction of the size")
-    p.add_argument("--contrast", type=float, default=0.0)
+    p.add_argument(
+        "--tta-flip",
+        action=argparse.BooleanOptionalAction,
+        help="average each test image's and its mirror's prediction",
+    )
+    p.add_argument(
+        "--normalize", action="store_true", default=None, help="featurewise normalisation"
+    )
+    p.add_argument("--flip", action="store_true", default=None, help="random horizontal flip")
+    p.add_argument("--zoom", type=float, help="zoom range, e.g. 0.2")
+    p.add_argument("--rotation", type=float, help="degrees")
+    p.add_argument("--translation", type=float, help="fraction of the size")
+    p.add_argument("--translation-fill", choices=list(FILL_MODES), help="default nearest")
+    p.add_argument("--contrast", type=float)
     add_protocol_flag(p)
     p.add_argument("--json", action="store_true", help="print one JSON object as the last line")
 

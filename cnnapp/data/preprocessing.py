@@ -92,9 +92,16 @@ def preprocessing_layers(
         )
     if p.translation_range:
         t = float(p.translation_range)
+        # "reflect" shifts whole pixels (nearest interpolation), as a padded random crop does.
+        reflect = p.translation_fill == "reflect"
         result.append(
             layers.RandomTranslation(
-                (-t, t), (-t, t), fill_mode="nearest", seed=seed, name=f"{PREFIX}translate"
+                (-t, t),
+                (-t, t),
+                fill_mode=p.translation_fill,
+                interpolation="nearest" if reflect else "bilinear",
+                seed=seed,
+                name=f"{PREFIX}translate",
             )
         )
     if p.contrast_range:

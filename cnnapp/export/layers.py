@@ -48,13 +48,21 @@ def layer_code(layer: dict, keras2: bool = False, input_shape: str | None = None
         args = [f"{layer['rate']:g}"]
     elif key == "activation":
         args = [_quote(layer["activation"], keras2)]
+    elif key == "batchnormalization" and layer["momentum"] != 0.99:
+        args = [f"momentum={layer['momentum']:g}"]
+    elif key == "scale":
+        args = [f"{layer['factor']:.6g}"]
+    elif key == "whitening":  # the script defines it (cnnapp.export.modern)
+        args = [f"kernel_size={_pair(layer['kernel_size'])}", f"epsilon={layer['epsilon']:g}"]
     if key in ("conv2d", "maxpooling2d", "averagepooling2d") and layer["padding"] != "valid":
         args.append(f"padding={_quote(layer['padding'], keras2)}")
     if key in ("conv2d", "dense") and layer["activation"] != "linear":
         args.append(f"activation={_quote(layer['activation'], keras2)}")
+    if key == "conv2d" and not layer["use_bias"]:
+        args.append("use_bias=False")
     if keras2 and input_shape is not None:
         args.append(f"input_shape={input_shape}")
-    prefix = "" if keras2 else "layers."
+    prefix = "" if keras2 or key == "whitening" else "layers."
     return f"{prefix}{LAYER_TYPES[key].label}({', '.join(args)})"
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from cnnapp.config import Preprocessing
 from cnnapp.export.layers import layer_code
+from cnnapp.export.modern import whitening_code
 from cnnapp.nets.backbone_catalog import BACKBONES, CAFFE_MEAN_BGR, PREPROCESS_MODES
 from cnnapp.training.jobspec import job_kind
 
@@ -40,9 +41,17 @@ def augmentation_section(preprocessing: Preprocessing) -> list[str]:
         ]
     if p.translation_range:
         s = f"{p.translation_range:g}"
-        body.append(
-            f'layers.RandomTranslation((-{s}, {s}), (-{s}, {s}), fill_mode="nearest", seed=seed),'
-        )
+        if p.translation_fill == "reflect":
+            body += [
+                "# Mirrored at the edges and whole-pixel shifts, as a padded random crop",
+                f'layers.RandomTranslation((-{s}, {s}), (-{s}, {s}), fill_mode="reflect",',
+                '                         interpolation="nearest", seed=seed),',
+            ]
+        else:
+            body.append(
+                f'layers.RandomTranslation((-{s}, {s}), (-{s}, {s}), fill_mode="nearest", '
+                "seed=seed),"
+            )
     if p.contrast_range:
         body.append(f"layers.RandomContrast({p.contrast_range:g}, value_range=(0, 1), seed=seed),")
     return [
@@ -270,6 +279,7 @@ def network_section(
     if kind == "extract":
         return lines + _extractor(network)
     lines += augmentation_section(preprocessing)
+    lines += whitening_code(network)
     if preprocessing.normalize:
         lines += statistics_section(backbone)
     return lines + _model(network, preprocessing, protocol)

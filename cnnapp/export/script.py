@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import textwrap
 
+from cnnapp.export import modern
 from cnnapp.export.data import data_section, needs_data_message
 from cnnapp.export.model import network_section
 from cnnapp.export.settings import CIFAR, NEEDS_DATA, ScriptSettings
@@ -113,13 +114,7 @@ def header(settings: ScriptSettings) -> list[str]:
 
 
 def imports(settings: ScriptSettings) -> list[str]:
-    modules = ["argparse", "json"]
-    augmented_validation = (
-        settings.config.protocol == "assignment" and settings.preprocessing.augments
-    )
-    if settings.kind == "extract" or (settings.kind == "train" and augmented_validation):
-        modules.append("math")
-    modules.append("pathlib")
+    modules = ["argparse", "json", "math", "pathlib"]  # math: the batches per epoch
     backbone = settings.backbone
     if backbone is not None and backbone["trainable_blocks"] is not None:
         modules.append("re")
@@ -141,17 +136,21 @@ def constants(settings: ScriptSettings) -> list[str]:
     ]
     if ref["limit"]:
         lines.append(f"LIMIT = {ref['limit']}  # at most this many training images")
+    lines += modern.constants(c)
     return ["", *lines, "", ""]
 
 
 def _optimizer(settings: ScriptSettings) -> list[str]:
     c = settings.config
     lines = [
-        "def make_optimizer():",
+        "def make_optimizer(steps_per_epoch):",
         f'    """{describe_training(settings).split(", batch")[0]}."""',
     ]
     rate = f"{c.learning_rate:g}"
-    if c.decay:
+    if c.schedule == "warmup_cosine":
+        lines += modern.schedule_lines(c)
+        rate = "learning_rate"
+    elif c.decay:
         lines += [
             f"    # Keras 2's decay={c.decay:g} used lr / (1 + decay * iterations): exactly this",
             "    learning_rate = keras.optimizers.schedules.InverseTimeDecay(",
@@ -159,13 +158,15 @@ def _optimizer(settings: ScriptSettings) -> list[str]:
             "    )",
         ]
         rate = "learning_rate"
+    extra = modern.optimizer_extra(c)
     if c.optimizer == "adam":
-        lines.append(f"    return keras.optimizers.Adam(learning_rate={rate})")
+        lines.append(f"    return keras.optimizers.Adam(learning_rate={rate}{extra})")
     else:
-        lines.append(
+        lines += [
             f"    return keras.optimizers.SGD(learning_rate={rate}, momentum={c.momentum:g}, "
-            f"nesterov={c.nesterov})"
-        )
+            f"nesterov={c.nesterov}" + ("," if extra else ")"),
+            *([f"        {extra.lstrip(', ')})"] if extra else []),
+        ]
     return [*lines, "", ""]
 
 
@@ -208,12 +209,13 @@ def training_section(settings: ScriptSettings) -> list[str]:
     lines = _optimizer(settings)
     if settings.kind == "train" and c.protocol == "assignment" and settings.preprocessing.augments:
         lines += AUGMENTED_VALIDATION.splitlines()
+    lines += modern.loss_code(c)
     return lines + [
         "def train(model, x_train, y_train, validation, epochs, batch_size):",
         '    """Compiles and fits the model; returns its History and the early stopping (or None)."""',
         "    model.compile(",
-        '        optimizer=make_optimizer(), loss="sparse_categorical_crossentropy", '
-        'metrics=["accuracy"]',
+        "        optimizer=make_optimizer(math.ceil(len(x_train) / batch_size)),",
+        f'        loss={modern.loss_expression(c)}, metrics=["accuracy"],',
         "    )",
         *early,
         "    history = model.fit(",
@@ -272,7 +274,7 @@ def results(model, history, early_stopping, train, test, params):
 
 
 def scoring_section(settings: ScriptSettings) -> list[str]:
-    return SCORING.splitlines()
+    return modern.scoring(SCORING, settings.config).splitlines()
 
 
 ARGUMENTS = """    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -323,6 +325,7 @@ def _main_train(settings: ScriptSettings) -> list[str]:
         '        raise SystemExit("error: no training images are left after the validation split.")',
         *_normalization(settings),
         f"    model = make_model({args})",
+        *(["    fit_whitening(model, x_train)"] if modern.uses_whitening(settings.network) else []),
         *validation,
         "    history, early_stopping = train(",
         "        model, x_train, y_train, validation, args.epochs, args.batch_size",

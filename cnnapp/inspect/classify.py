@@ -42,6 +42,8 @@ class Classifier:
         class_names: one label per output.
         input_size: `(height, width)` the photo is resized to.
         kind: "imagenet" or "run".
+        tta_flip: average the photo's and its mirror's probabilities (a run trained with
+            `TrainConfig.tta_flip`, as its test accuracy was measured).
     """
 
     name: str
@@ -50,6 +52,7 @@ class Classifier:
     class_names: list[str]
     input_size: tuple[int, int]
     kind: str
+    tta_flip: bool = False
 
     def model_input(self, image) -> np.ndarray:
         """One Pillow image as the model takes it: resized to `input_size`, shape
@@ -59,6 +62,9 @@ class Classifier:
     def probabilities(self, image) -> np.ndarray:
         """Class probabilities of one Pillow image, shape `(num_classes,)`."""
         x = self.model_input(image)
+        if self.tta_flip:  # the photo and its mirror in one batch, averaged
+            both = np.asarray(self.model.predict_on_batch(np.concatenate([x, x[:, :, ::-1]])))
+            return both.astype(np.float64).mean(axis=0)
         return np.asarray(self.model.predict_on_batch(x), dtype=np.float64)[0]
 
     def top(self, image, k: int = 5) -> list[dict]:
@@ -195,7 +201,8 @@ def run_classifier(run_id: str, owner: str | None = None, store=None) -> Classif
     if len(names) != model.output_shape[-1]:
         names = [f"class {i}" for i in range(model.output_shape[-1])]
     title = info.label or run_id
-    return Classifier(run_id, title, model, names, (height, width), "run")
+    tta = bool((info.config.get("train") or {}).get("tta_flip"))
+    return Classifier(run_id, title, model, names, (height, width), "run", tta_flip=tta)
 
 
 def load_classifier(ref: str, owner: str | None = None) -> Classifier:

@@ -47,7 +47,7 @@ def _spatial(spec: dict, shape: tuple, where: str, window_key: str, what: str) -
 def _infer_conv(spec: dict, shape: tuple, where: str) -> tuple[tuple, int, int]:
     oh, ow = _spatial(spec, shape, where, "kernel_size", "Conv2D")
     kh, kw = pair(spec["kernel_size"])
-    params = kh * kw * shape[2] * spec["filters"] + spec["filters"]
+    params = kh * kw * shape[2] * spec["filters"] + (spec["filters"] if spec["use_bias"] else 0)
     return (oh, ow, spec["filters"]), params, 0
 
 
@@ -95,6 +95,7 @@ def _make_conv(spec: dict, name: str):
         strides=pair(spec["strides"]),
         padding=spec["padding"],
         activation=spec["activation"],
+        use_bias=spec["use_bias"],
         name=name,
     )
 
@@ -126,6 +127,7 @@ for _entry in [
             Field("strides", "size", 1, 1, 64, help="step of the kernel"),
             _PAD,
             _ACT,
+            Field("use_bias", "bool", True, help="adds a learned bias (not needed before BN)"),
         ),
         _infer_conv,
         _make_conv,
@@ -177,9 +179,9 @@ for _entry in [
     LayerType(
         "batchnormalization",
         "BatchNormalization",
-        (),
+        (Field("momentum", "float", 0.99, 0.0, 0.999999, help="how slowly the statistics move"),),
         _infer_batchnorm,
-        lambda s, n: _keras().layers.BatchNormalization(name=n),
+        lambda s, n: _keras().layers.BatchNormalization(momentum=s["momentum"], name=n),
         description="Normalises each channel over the batch; learns a scale and a shift.",
     ),
     LayerType(
@@ -206,6 +208,24 @@ for _entry in [
         lambda s, n: _keras().layers.GlobalAveragePooling2D(name=n),
         spatial_only=True,
         description="Averages each channel over the whole image: one value per channel.",
+    ),
+    LayerType(
+        "globalmaxpooling2d",
+        "GlobalMaxPooling2D",
+        (),
+        _infer_gap,
+        lambda s, n: _keras().layers.GlobalMaxPooling2D(name=n),
+        spatial_only=True,
+        description="Keeps each channel's largest value over the whole image.",
+    ),
+    LayerType(
+        "scale",
+        "Rescaling",
+        (Field("factor", "float", 1.0, 1e-6, 1e6, help="every value is multiplied by it"),),
+        _infer_same,
+        lambda s, n: _keras().layers.Rescaling(s["factor"], name=n),
+        description="Multiplies every value by a constant (before the output: a logit scale).",
+        extra={"row_label": lambda layer: f"Scale ×{layer['factor']:.3g}"},
     ),
 ]:
     register(_entry)

@@ -11,6 +11,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from cnnapp.nets.modern import MODERN_PREPROCESSING, MODERN_TRAIN, modern_spec
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -21,6 +23,9 @@ class Preset:
     section: str  # where the assignment defines it
     description: str
     spec: tuple  # of layer dicts; use `get_preset` for a mutable copy
+    # its own training recipe, {"train": TrainConfig values, "preprocessing": Preprocessing
+    # values}, which Train and `python -m cnnapp train --preset` start from; None: the defaults
+    recipe: dict | None = None
 
 
 def conv(filters: int, kernel_size: int = 3, activation: str = "relu") -> dict[str, Any]:
@@ -235,6 +240,17 @@ _PRESETS += [
         "a laptop CPU; then Dense 512, Dropout 0.5, Dense 256, Dropout 0.5 and the softmax.",
         (backbone("mobilenet_v2"), *_HEAD_V3),
     ),
+    Preset(
+        "modern",
+        "Modern (airbench)",
+        "beyond the assignment",
+        "Today's fast CIFAR-10 recipe (airbench): a frozen whitening convolution computed from "
+        "the training patches, three conv-BN-GELU blocks (64, 256, 256) with max pooling, global "
+        "max pooling and scaled logits; trained with its own recipe: SGD Nesterov, warmup then "
+        "decay, batch 1024, label smoothing 0.2, flips and 2-pixel shifts, flip-averaged tests.",
+        tuple(modern_spec()),
+        {"train": MODERN_TRAIN, "preprocessing": MODERN_PREPROCESSING},
+    ),
 ]
 
 PRESETS: dict[str, Preset] = {preset.id: preset for preset in _PRESETS}
@@ -249,3 +265,14 @@ def get_preset(preset_id: str) -> list[dict[str, Any]]:
     if preset_id not in PRESETS:
         raise KeyError(f"Unknown preset {preset_id!r}; choose one of {sorted(PRESETS)}.")
     return copy.deepcopy(list(PRESETS[preset_id].spec))
+
+
+def preset_recipe(preset_id: str | None) -> dict[str, dict[str, Any]]:
+    """A preset's own recipe: `{"train": {...}, "preprocessing": {...}}` (empty dicts when it
+    has none, or for an id that is not a preset)."""
+    preset = PRESETS.get(preset_id or "")
+    recipe = (preset.recipe if preset else None) or {}
+    return {
+        "train": dict(recipe.get("train", {})),
+        "preprocessing": dict(recipe.get("preprocessing", {})),
+    }

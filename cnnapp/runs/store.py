@@ -293,6 +293,7 @@ class RunStore:
         import keras  # lazy: listing runs must not import TensorFlow
 
         import cnnapp.nets.backbone_layers  # noqa: F401  (registers the custom layers models may hold)
+        import cnnapp.nets.whitening_layer  # noqa: F401
 
         try:
             return keras.saving.load_model(str(path), safe_mode=True, compile=False)

@@ -76,6 +76,34 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Images are resized to this inside the model (224 for ImageNet's networks).",
         "Las imágenes se redimensionan a este tamaño dentro del modelo (224 para las redes de ImageNet).",
     ),
+    "field.use_bias": ("Bias", "Sesgo"),
+    "field.use_bias.help": (
+        "Adds a learned bias to each filter; not needed before batch norm, which shifts anyway.",
+        "Suma un sesgo aprendido a cada filtro; no hace falta antes de batch norm, que ya desplaza.",
+    ),
+    "field.momentum": ("Momentum", "Momento"),
+    "field.momentum.help": (
+        "Share of the old running statistics kept at each batch: 0.99 is Keras's; airbench's "
+        "PyTorch 0.6 is 0.4 here.",
+        "Parte de las estadísticas acumuladas que se conserva en cada lote: 0,99 es la de Keras; "
+        "el 0,6 de PyTorch de airbench es 0,4 aquí.",
+    ),
+    "field.factor": ("Factor", "Factor"),
+    "field.factor.help": (
+        "Every value is multiplied by it; 1/9 before the output scales the logits as airbench.",
+        "Cada valor se multiplica por él; 1/9 antes de la salida escala los logits como airbench.",
+    ),
+    "field.epsilon": ("Epsilon", "Épsilon"),
+    "field.epsilon.help": (
+        "Added to each eigenvalue of the patch covariance before its square root: keeps "
+        "near-constant directions from being amplified.",
+        "Se suma a cada autovalor de la covarianza de los parches antes de su raíz: evita "
+        "amplificar las direcciones casi constantes.",
+    ),
+    "layer.globalmaxpooling2d": (
+        "Keeps each channel's largest value over the whole image.",
+        "Conserva el mayor valor de cada canal sobre toda la imagen.",
+    ),
     "layer.batchnormalization": (
         "Normalises each channel over the batch; learns a scale and a shift.",
         "Normaliza cada canal sobre el lote; aprende una escala y un desplazamiento.",

@@ -194,6 +194,9 @@ TEXTS = {
     "msg.hint.rotation_range": ("try 10 degrees", "prueba con 10 grados"),
     "msg.hint.translation_range": ("try 0.1", "prueba con 0,1"),
     "msg.hint.contrast_range": ("try 0.2", "prueba con 0,2"),
+    "msg.hint.warmup_fraction": ("try 0.2", "prueba con 0,2"),
+    "msg.hint.weight_decay": ("try 5e-4, or 0", "prueba con 5e-4, o 0"),
+    "msg.hint.label_smoothing": ("try 0.1 or 0.2, or 0", "prueba con 0,1 o 0,2, o 0"),
     # Where a dataset came from (cnnapp.data)
     "msg.data.origin.procedural": (
         "Generated on the fly: coloured shapes and patterns (procedural, fixed seed)",

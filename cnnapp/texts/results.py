@@ -38,6 +38,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.col.modification": ("Modification", "Modificación"),
     "report.source.assignment": ("{metric} (assignment)", "{metric} (práctica)"),
     "report.source.ours": ("{metric} (ours)", "{metric} (nuestra)"),
+    "report.source.published": ("{metric} (published)", "{metric} (publicado)"),
+    "report.col.device": ("Device", "Dispositivo"),
     "report.epochs_of": ("{run} of {epochs}", "{run} de {epochs}"),
     "report.epochs_early": (
         "{run} (early stop) of {epochs}",
@@ -138,6 +140,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Cada fila de una tabla es una receta: la red, el preprocesado y los ajustes de la práctica. Ejecuta una tabla y nuestras cifras aparecen junto a las de la práctica según termina cada trabajo; las filas con la misma red parten de los mismos pesos.",
     ),
     "repro.table": ("Table", "Tabla"),
+    "repro.title.modern": (
+        "Modern network: airbench94's recipe on CIFAR-10 (published: 0.94 test accuracy in 3.83 s "
+        "on an A100)",
+        "Red moderna: la receta de airbench94 en CIFAR-10 (publicado: 0,94 de accuracy de test en "
+        "3,83 s en una A100)",
+    ),
     "repro.title.2": (
         "Table 2: BaseNet",
         "Tabla 2: BaseNet",
@@ -237,6 +245,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "hasta {epochs}, parada temprana (paciencia {patience})",
     ),
     "repro.theirs": ("{metric} (assignment)", "{metric} (práctica)"),
+    "repro.published": ("{metric} (published)", "{metric} (publicado)"),
+    "repro.time": ("Time (s)", "Tiempo (s)"),
+    "repro.device": ("Device", "Dispositivo"),
     "repro.ours": ("{metric} (ours)", "{metric} (nuestra)"),
     "repro.theirs_epochs": ("Epochs (assignment)", "Épocas (práctica)"),
     "repro.ours_epochs": ("Epochs (ours)", "Épocas (nuestra)"),

@@ -35,6 +35,52 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Random contrast factor in [1 − c, 1 + c].",
         "Factor de contraste al azar en [1 − c, 1 + c].",
     ),
+    "pre.translation_fill": ("Fill uncovered pixels", "Rellenar los píxeles descubiertos"),
+    "pre.translation_fill.nearest": ("nearest (edge repeated)", "nearest (se repite el borde)"),
+    "pre.translation_fill.reflect": (
+        "reflect (mirrored; whole pixels)",
+        "reflect (en espejo; píxeles enteros)",
+    ),
+    "pre.translation_fill_help": (
+        "What a shift shows where the image was: the edge repeated, or the image mirrored with "
+        "whole-pixel shifts (as airbench's padded random crops).",
+        "Qué muestra un desplazamiento donde estaba la imagen: el borde repetido, o la imagen en "
+        "espejo con desplazamientos de píxeles enteros (como los recortes de airbench).",
+    ),
+    "cfg.schedule": ("Learning-rate schedule", "Programa de la tasa de aprendizaje"),
+    "cfg.schedule.inverse_time": (
+        "inverse time (Keras 2's decay, the assignment's)",
+        "tiempo inverso (el decay de Keras 2, el de la práctica)",
+    ),
+    "cfg.schedule.warmup_cosine": (
+        "warmup, then cosine decay",
+        "calentamiento y luego descenso coseno",
+    ),
+    "cfg.schedule_help": (
+        "Warmup: from 0.2 × the rate up to it over the warmup fraction of the steps, then down "
+        "to 0.07 × it along a cosine.",
+        "Calentamiento: de 0,2 × la tasa hasta ella en la fracción de calentamiento de los pasos, "
+        "luego baja hasta 0,07 × ella siguiendo un coseno.",
+    ),
+    "cfg.warmup_fraction": ("Warmup fraction", "Fracción de calentamiento"),
+    "cfg.weight_decay": ("Weight decay", "Decaimiento de pesos"),
+    "cfg.weight_decay_help": (
+        "Each step every weight shrinks by learning rate × this (decoupled, as AdamW).",
+        "En cada paso cada peso se reduce en tasa de aprendizaje × esto (desacoplado, como AdamW).",
+    ),
+    "cfg.label_smoothing": ("Label smoothing", "Suavizado de etiquetas"),
+    "cfg.label_smoothing_help": (
+        "The training target gives the true class 1 − s and spreads s over all classes: a "
+        "network less sure of itself.",
+        "El objetivo de entrenamiento da 1 − s a la clase verdadera y reparte s entre todas: "
+        "una red menos segura de sí misma.",
+    ),
+    "cfg.tta_flip": ("Test-time flip", "Volteo en test"),
+    "cfg.tta_flip_help": (
+        "Train and test accuracy average the prediction of each image and of its mirror.",
+        "La accuracy de entrenamiento y de test promedia la predicción de cada imagen y de su "
+        "espejo.",
+    ),
     "cfg.optimizer": ("Optimizer", "Optimizador"),
     "cfg.optimizer.sgd": ("SGD (the assignment's)", "SGD (el de la práctica)"),
     "cfg.optimizer.adam": ("Adam", "Adam"),

@@ -110,7 +110,6 @@ def run_extract_job(
     keras.utils.set_random_seed(config.seed)
     head = build_head(head_spec, features["train"].shape[1], dataset.num_classes)
     init = {layer.name: layer.get_weights() for layer in head.layers if layer.weights}
-    compile_model(head, config)
     phase(report, "training")
     x_train, y_train, x_val, y_val = split_validation(
         features["train"], dataset.y_train, config.validation_split, take="last"
@@ -123,6 +122,7 @@ def run_extract_job(
         "shuffle": True,
     }
     batches = -(-len(x_train) // config.batch_size)
+    compile_model(head, config, steps_per_epoch=batches)
     info = {"train_size": len(x_train), "val_size": len(x_val), "device": device}
     run_id = new_run_id()  # chosen now: TensorBoard logs go under it while it trains
     outcome = fit(

@@ -55,28 +55,104 @@ def phase(report: Callable[[dict], None], name: str, message: str = "", **extra)
     report({"type": "phase", "phase": name, "message": message or name, **extra})
 
 
-def make_optimizer(config: TrainConfig):
-    """SGD(lr, momentum, nesterov) with Keras 2's `decay=` as an InverseTimeDecay, or Adam."""
+# "warmup_cosine": the rate starts at WARMUP_START × learning_rate and ends at COSINE_END × it
+# (airbench's triangular schedule goes from 0.2 up to 1 and down to 0.07; this is its cosine twin)
+WARMUP_START = 0.2
+COSINE_END = 0.07
+
+
+def learning_rate(config: TrainConfig, steps_per_epoch: int | None = None):
+    """The optimizer's learning rate: a number or one of Keras's own schedules.
+
+    Args:
+        config: `learning_rate`, `schedule`, `decay`, `warmup_fraction`, `epochs`.
+        steps_per_epoch: batches per epoch; needed by "warmup_cosine".
+
+    Raises:
+        ValueError: "warmup_cosine" without `steps_per_epoch`.
+    """
     import keras
 
-    rate = config.learning_rate
+    schedules = keras.optimizers.schedules
+    if config.schedule == "warmup_cosine":
+        if not steps_per_epoch or steps_per_epoch < 1:
+            raise ValueError(
+                f"The warmup_cosine schedule needs the batches per epoch, got {steps_per_epoch!r}; "
+                "pass steps_per_epoch=ceil(training images / batch size)."
+            )
+        total = steps_per_epoch * config.epochs
+        warmup = int(round(config.warmup_fraction * total))
+        return schedules.CosineDecay(
+            WARMUP_START * config.learning_rate,
+            decay_steps=max(1, total - warmup),
+            alpha=COSINE_END,
+            warmup_target=config.learning_rate,
+            warmup_steps=warmup,
+        )
     if config.decay:
         # Keras 2's SGD(decay=d) used lr / (1 + d * iterations): exactly InverseTimeDecay.
-        rate = keras.optimizers.schedules.InverseTimeDecay(
+        return schedules.InverseTimeDecay(
             config.learning_rate, decay_steps=1, decay_rate=config.decay
         )
+    return config.learning_rate
+
+
+def make_optimizer(config: TrainConfig, steps_per_epoch: int | None = None):
+    """SGD(lr, momentum, nesterov) or Adam, with the run's schedule and weight decay."""
+    import keras
+
+    rate = learning_rate(config, steps_per_epoch)
+    decay = config.weight_decay or None
     if config.optimizer == "adam":
-        return keras.optimizers.Adam(learning_rate=rate)
+        return keras.optimizers.Adam(learning_rate=rate, weight_decay=decay)
     return keras.optimizers.SGD(
-        learning_rate=rate, momentum=config.momentum, nesterov=config.nesterov
+        learning_rate=rate, momentum=config.momentum, nesterov=config.nesterov, weight_decay=decay
     )
 
 
-def compile_model(model, config: TrainConfig, steps_per_execution: int = 1) -> None:
-    """Compiles `model` with the run's optimizer, the loss and accuracy (as the assignment)."""
+def smoothed_loss(label_smoothing: float, num_classes: int):
+    """Sparse categorical cross-entropy against smoothed labels.
+
+    The true class gets `1 - label_smoothing + label_smoothing / num_classes`, every other
+    `label_smoothing / num_classes` (Keras's `label_smoothing`, which its sparse loss lacks).
+    """
+    import keras
+    from keras import ops
+
+    def loss(y_true, y_pred):
+        labels = ops.cast(ops.reshape(y_true, (-1,)), "int32")
+        one_hot = ops.one_hot(labels, num_classes, dtype=y_pred.dtype)
+        return keras.losses.categorical_crossentropy(
+            one_hot, y_pred, label_smoothing=label_smoothing
+        )
+
+    loss.__name__ = "smoothed_crossentropy"
+    return loss
+
+
+def compile_model(
+    model,
+    config: TrainConfig,
+    steps_per_execution: int = 1,
+    steps_per_epoch: int | None = None,
+    smoothing: bool = True,
+) -> None:
+    """Compiles `model` with the run's optimizer, the loss and accuracy (as the assignment).
+
+    Args:
+        model: the Keras model.
+        config: the optimizer, its schedule, label smoothing.
+        steps_per_execution: batches per call of the train step.
+        steps_per_epoch: batches per epoch (for the "warmup_cosine" schedule).
+        smoothing: False compiles with the plain loss whatever `label_smoothing` says (a saved
+            model: its loss is then one Keras can load by name).
+    """
+    loss = LOSS
+    if smoothing and config.label_smoothing:
+        loss = smoothed_loss(config.label_smoothing, int(model.output_shape[-1]))
     model.compile(
-        optimizer=make_optimizer(config),
-        loss=LOSS,
+        optimizer=make_optimizer(config, steps_per_epoch),
+        loss=loss,
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
     )

@@ -14,11 +14,27 @@ import numpy as np
 RESULT_COLUMNS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_accuracy")
 
 
-def predict_probabilities(model, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
-    """Class probabilities in inference mode (no dropout, no augmentation)."""
+def predict_probabilities(
+    model, images: np.ndarray, batch_size: int = 256, tta_flip: bool = False
+) -> np.ndarray:
+    """Class probabilities in inference mode (no dropout, no augmentation).
+
+    Args:
+        model: a Keras model taking `(batch, height, width, channels)` images.
+        images: the images.
+        batch_size: images per prediction batch.
+        tta_flip: test-time augmentation: the mean of the probabilities of each image and of
+            its left-right mirror (`TrainConfig.tta_flip`).
+    """
     if len(images) == 0:
         return np.zeros((0, model.output_shape[-1]), dtype=np.float32)
-    return np.asarray(model.predict(images, batch_size=batch_size, verbose=0), dtype=np.float32)
+    probabilities = np.asarray(model.predict(images, batch_size=batch_size, verbose=0))
+    if tta_flip:
+        mirrored = np.asarray(images)[:, :, ::-1]
+        probabilities = (
+            probabilities + model.predict(mirrored, batch_size=batch_size, verbose=0)
+        ) / 2
+    return probabilities.astype(np.float32)
 
 
 def accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float | None:
@@ -73,6 +89,7 @@ def score(
     train: tuple[np.ndarray, np.ndarray],
     test: tuple[np.ndarray | None, np.ndarray | None],
     num_classes: int,
+    tta_flip: bool = False,
 ) -> dict[str, Any]:
     """The assignment's columns, defined as it computed them, plus detail for Compare.
 
@@ -83,6 +100,8 @@ def score(
             assignment's `train_accuracy` predicted them all).
         test: `(inputs, labels)` of the test set, or `(None, None)`.
         num_classes: for the confusion matrix.
+        tta_flip: train and test accuracy average each image's and its mirror's probabilities
+            (validation figures are Keras's, from the history, without it).
 
     Returns:
         `train_loss`, `val_loss` and `val_accuracy` of one epoch, `scored_epoch`: the last one, or
@@ -95,7 +114,9 @@ def score(
     metrics = {
         "scored_epoch": chosen.get("epoch"),
         "train_loss": chosen.get("loss"),
-        "train_accuracy": accuracy(predict_probabilities(model, train[0]), train[1]),
+        "train_accuracy": accuracy(
+            predict_probabilities(model, train[0], tta_flip=tta_flip), train[1]
+        ),
         "val_loss": chosen.get("val_loss"),
         "val_accuracy": chosen.get("val_accuracy"),
         "test_accuracy": None,
@@ -107,7 +128,7 @@ def score(
     }
     x_test, y_test = test
     if x_test is not None and len(x_test):
-        probabilities = predict_probabilities(model, x_test)
+        probabilities = predict_probabilities(model, x_test, tta_flip=tta_flip)
         metrics["test_accuracy"] = accuracy(probabilities, y_test)
         metrics.update(detail(probabilities, y_test, num_classes))
         metrics["detail_split"] = "test"

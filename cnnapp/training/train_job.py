@@ -84,8 +84,9 @@ def prepare_model(
     Args:
         network: the layer spec.
         dataset: the `Dataset` (input shape and classes).
-        x_train: the images to fit the normalisation on (when `preprocessing.normalize`): the
-            training part, or under the assignment's protocol every training image
+        x_train: the images to fit the normalisation on (when `preprocessing.normalize`) and
+            whitening layers' kernels (`cnnapp.nets.whitening.fit_whitening`): the training
+            part, or under the assignment's protocol every training image
             (`cnnapp.training.protocol.normalization_images`).
         preprocessing: the run's preprocessing.
         config: its settings (the seed, the protocol).
@@ -98,6 +99,7 @@ def prepare_model(
     import keras
 
     from cnnapp.data.preprocessing import fit_normalization
+    from cnnapp.nets.whitening import fit_whitening
 
     norm = fit_normalization(x_train) if preprocessing.normalize else None
     seeded = _seeded_network(network, dataset.input_shape, dataset.num_classes, config.seed)
@@ -118,6 +120,7 @@ def prepare_model(
 
     if precision == "float32":  # the seeded network's own layers: the network is built once
         model = build({name: seeded.get_layer(name) for name in names})
+        fit_whitening(model, x_train)  # see below
         return PreparedModel(model, norm, weights_fingerprint(init), build)
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(precision)
@@ -127,6 +130,8 @@ def prepare_model(
         keras.config.set_dtype_policy(previous)
     for name, weights in init.items():
         model.get_layer(name).set_weights(weights)
+    # A whitening layer's frozen kernel comes from these training images' patches (airbench's).
+    fit_whitening(model, x_train)
     return PreparedModel(model, norm, weights_fingerprint(init), build)
 
 
@@ -183,7 +188,7 @@ def run_job(
     batches = -(-len(data[0]) // config.batch_size)
     plan = pipeline.make_plan(model, config, batches, device)
     trainer = pipeline.training_model(model, plan)
-    compile_model(trainer, config, plan.steps_per_execution)
+    compile_model(trainer, config, plan.steps_per_execution, steps_per_epoch=batches)
     phase(report, "compiling")  # the first batch traces and compiles the step: seconds
     info = {"train_size": len(data[0]), "val_size": len(data[2]), "device": device}
     inputs = pipeline.fit_data(
@@ -196,11 +201,12 @@ def run_job(
     )  # fmt: skip
     if precision != "float32":
         model = pipeline.float32_copy(model, prepared.rebuild)
-    compile_model(model, config)  # saved with its loss and metrics: a download evaluates as is
+    # saved with its (plain) loss and metrics: a download evaluates as is
+    compile_model(model, config, steps_per_epoch=batches, smoothing=False)
     phase(report, "evaluating")
     metrics = score(
         model, outcome, (dataset.x_train, dataset.y_train), (dataset.x_test, dataset.y_test),
-        dataset.num_classes,
+        dataset.num_classes, tta_flip=config.tta_flip,
     )  # fmt: skip
     metrics.update(
         run_facts(model, outcome, started=started, now=time.monotonic(), images=len(data[0]),

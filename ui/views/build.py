@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
+from cnnapp.config import Preprocessing, TrainConfig
 from cnnapp.data.uploads import UploadTooLargeError, check_size
-from cnnapp.nets.presets import PRESETS, get_preset
+from cnnapp.nets.presets import PRESETS, get_preset, preset_recipe
 from cnnapp.nets.registry import LAYER_TYPES, Field, pair
 from cnnapp.nets.spec import NetworkError, spec_from_json
 from cnnapp.nets.table import field_help, field_label
 from cnnapp.texts import TEXTS
-from ui import keys
+from ui import keys, run_settings
 from ui.plain import plain
 from ui.text import lang, t
 
@@ -68,7 +69,22 @@ def preset_text(preset_id: str, part: str = "description") -> str:
 def _preset_chosen(widget: str) -> None:
     preset = st.session_state[widget]
     if preset in PRESETS:
+        previous = st.session_state[keys.PRESET]
         keys.set_network(get_preset(preset), PRESETS[preset].name, preset)
+        if PRESETS[preset].recipe:  # a preset with its own recipe: Train starts from it
+            recipe = preset_recipe(preset)
+            run_settings.load_settings(recipe["preprocessing"], recipe["train"])
+        elif previous in PRESETS and PRESETS[previous].recipe and _holds_recipe(previous):
+            run_settings.load_settings({}, {})  # leaving an untouched recipe: the defaults again
+
+
+def _holds_recipe(preset: str) -> bool:
+    """True while Train's settings are still exactly `preset`'s own recipe."""
+    recipe = preset_recipe(preset)
+    state = st.session_state
+    return state[keys.TRAIN_CONFIG] == TrainConfig.from_dict(recipe["train"]).to_dict() and (
+        state[keys.PREPROCESSING] == Preprocessing.from_dict(recipe["preprocessing"]).to_dict()
+    )
 
 
 def load_json_ui() -> str | None:
@@ -254,7 +270,14 @@ def _field_widget(field: Field, value, key: str, index: int) -> None:
         st.selectbox(label, options, **common)
     elif field.kind == "float":
         keys.seed(key, float(value))
-        st.number_input(label, min_value=0.0, max_value=0.95, step=0.05, **common)
+        if field.name == "rate":  # dropout: below 1
+            st.number_input(label, min_value=0.0, max_value=0.95, step=0.05, **common)
+        else:  # BN momentum, a scale factor, epsilon: the field's own range
+            low, high = float(field.minimum or 0.0), float(field.maximum or 1e6)
+            step = 0.01 if high <= 1.0 else 0.1
+            st.number_input(
+                label, min_value=low, max_value=high, step=step, format="%.6g", **common
+            )
     elif rectangular:  # a rectangular window: edited as text, "3x5"
         h, w = pair(value)
         keys.seed(key, f"{h}x{w}")

@@ -186,9 +186,10 @@ def results_ui(table: Table) -> None:
         metrics, state = _ours(recipe, found.get(recipe.id), saved)
         our_metrics[recipe.id] = metrics
         row = _describe(recipe)
+        theirs_key = "repro.published" if table.reference == "published" else "repro.theirs"
         for key in RESULT_COLUMNS:
             theirs, ours = recipe.reported.get(key), metrics.get(key)
-            row[t("repro.theirs", metric=t(f"col.{key}"))] = theirs
+            row[t(theirs_key, metric=t(f"col.{key}"))] = theirs
             row[t("repro.ours", metric=t(f"col.{key}"))] = None if ours is None else round(ours, 4)
             long_rows.append(
                 {"row": recipe.label, "metric": key, "source": "assignment", "value": theirs}
@@ -197,6 +198,14 @@ def results_ui(table: Table) -> None:
         if table.has_epochs:
             row[t("repro.theirs_epochs")] = recipe.reported.get("epochs")
             row[t("repro.ours_epochs")] = metrics.get("epochs_run")
+        if table.has_time:  # the published time and device beside ours
+            ours_time = metrics.get("wall_time_s")
+            row[t(theirs_key, metric=t("repro.time"))] = recipe.reported.get("time_s")
+            row[t("repro.ours", metric=t("repro.time"))] = (
+                None if ours_time is None else round(ours_time, 1)
+            )
+            row[t(theirs_key, metric=t("repro.device"))] = recipe.reported.get("device")
+            row[t("repro.ours", metric=t("repro.device"))] = metrics.get("device")
         row[t("repro.col.state")] = state
         rows.append(row)
     table_of_results(pd.DataFrame(rows), table.has_epochs)
