@@ -93,7 +93,9 @@ def fit_whitening(model, images: np.ndarray, limit: int = WHITENING_IMAGES) -> i
 
     layers = [layer for layer in model.layers if isinstance(layer, Whitening)]
     for layer in layers:
-        before = keras.Model(model.inputs, layer.input)
+        # The layer's last node is this model's: in a float32 job the seeded network's own layers
+        # go into the whole model, so `layer.input` would be the seeded network's tensor.
+        before = keras.Model(model.inputs, layer._inbound_nodes[-1].input_tensors[0])
         received = before.predict(images[:limit], batch_size=256, verbose=0)
         layer.set_kernel(whitening_kernel(np.asarray(received), layer.kernel_size, layer.epsilon))
     return len(layers)

@@ -254,6 +254,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Short column titles (the full title is the column's tooltip), so the table fits a projector.
     "repro.short.theirs": ("{metric} (assign.)", "{metric} (práct.)"),
     "repro.short.ours": ("{metric} (ours)", "{metric} (nuestra)"),
+    "repro.short.published": ("{metric} (publ.)", "{metric} (publ.)"),
     "repro.running": ("training, {percent} %", "entrenando, {percent} %"),
     "repro.queued": ("queued, place {position}", "en cola, puesto {position}"),
     "repro.saved": ("from a saved run", "de una ejecución guardada"),

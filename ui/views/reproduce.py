@@ -208,7 +208,7 @@ def results_ui(table: Table) -> None:
             row[t("repro.ours", metric=t("repro.device"))] = metrics.get("device")
         row[t("repro.col.state")] = state
         rows.append(row)
-    table_of_results(pd.DataFrame(rows), table.has_epochs)
+    table_of_results(pd.DataFrame(rows), table.has_epochs, table.reference == "published")
     st.caption(t("repro.protocol_caption", protocol=t(f"protocol.{protocol}")))
     frame = charts.reproduce_frame(long_rows)
     cols = st.columns(2)
@@ -219,31 +219,36 @@ def results_ui(table: Table) -> None:
     export_ui(table, our_metrics)
 
 
-def table_of_results(frame: pd.DataFrame, has_epochs: bool) -> None:
+def table_of_results(frame: pd.DataFrame, has_epochs: bool, published: bool = False) -> None:
     """The results table, fitted to a projector: validation and test accuracy, theirs and ours,
-    at once; the recipe and the other figures under "More columns"."""
+    at once; the recipe and the other figures under "More columns". `published`: "theirs" is a
+    published figure (the modern table), not the assignment's."""
+    theirs_key = "repro.published" if published else "repro.theirs"
 
-    def pair(key: str) -> list[str]:  # the assignment's figure and ours
-        return [t("repro.theirs", metric=t(f"col.{key}")), t("repro.ours", metric=t(f"col.{key}"))]
+    def pair(key: str) -> list[str]:  # the assignment's (or the published) figure and ours
+        return [t(theirs_key, metric=t(f"col.{key}")), t("repro.ours", metric=t(f"col.{key}"))]
 
     row = t("repro.col.row")
     short = {
         title: t(f"repro.short.{side}", metric=t(f"report.col.{key}"))
         for key in RESULT_COLUMNS
-        for side, title in zip(("theirs", "ours"), pair(key), strict=True)
+        for side, title in zip(
+            ("published" if published else "theirs", "ours"), pair(key), strict=True
+        )
     }
     recipe = [row, t("repro.col.network"), t("repro.col.preprocessing"), t("repro.col.epochs")]
     if has_epochs:
         recipe += [t("repro.theirs_epochs"), t("repro.ours_epochs")]
+    main = [row, *pair("val_accuracy"), *pair("test_accuracy"), t("repro.col.state")]
+    more = [recipe, [row, *pair("train_loss"), *pair("train_accuracy")], [row, *pair("val_loss")]]
+    rest = [c for c in frame.columns if c not in main and not any(c in group for group in more)]
+    if rest:  # e.g. the published time and device beside ours (the modern table)
+        more.append([row, *rest])
     fitted_table(
         frame,
         "w_repro_results",
-        main=[row, *pair("val_accuracy"), *pair("test_accuracy"), t("repro.col.state")],
-        more=[
-            recipe,
-            [row, *pair("train_loss"), *pair("train_accuracy")],
-            [row, *pair("val_loss")],
-        ],
+        main=main,
+        more=more,
         short=short,
         widths={row: 180},
     )
