@@ -12,15 +12,17 @@ from cnnapp.training import initial_weights, make_job_spec, run_job, weights_fin
 TINY = {"name": "procedural", "limit": 600}
 
 
-def _run(preprocessing=None, config=None, should_stop=lambda: False, network="basenet"):
+def _run(preprocessing=None, config=None, should_stop=lambda: False, network="basenet", ref=TINY):
     events = []
-    spec = make_job_spec(get_preset(network), TINY, preprocessing, config, label="test")
+    spec = make_job_spec(get_preset(network), ref, preprocessing, config, label="test")
     result = run_job(spec, events.append, should_stop)
     return result, events
 
 
 def test_basenet_learns_the_procedural_dataset_well_beyond_chance():
-    result, events = _run(config=TrainConfig(epochs=4, seed=1))
+    # 1,200 images: with 600 the 60 validation images left the figure at the mercy of the seed
+    # (0.27 to 0.45 across seeds), under the bar although the training accuracy had tripled.
+    result, events = _run(config=TrainConfig(epochs=4, seed=1), ref={**TINY, "limit": 1200})
     metrics = result["metrics"]
     assert result["status"] == "completed"
     chance = 1 / 6
@@ -31,15 +33,15 @@ def test_basenet_learns_the_procedural_dataset_well_beyond_chance():
     assert epochs[-1]["logs"]["loss"] < epochs[0]["logs"]["loss"]  # the loss falls
     assert any(e["type"] == "batch" for e in events)
     begin = next(e for e in events if e["type"] == "train_begin")
-    assert begin["train_size"] + begin["val_size"] == 600
-    assert begin["val_size"] == 60  # the first 10 %
+    assert begin["train_size"] + begin["val_size"] == 1200
+    assert begin["val_size"] == 120  # the first 10 %
 
     run = RunStore().get(result["run_id"])
     assert run.status == "ok"
     assert run.metrics["train_accuracy"] == pytest.approx(metrics["train_accuracy"])
-    assert run.config["split"] == {"train": 540, "val": 60, "test": 150, "validation": "first"}
+    assert run.config["split"] == {"train": 1080, "val": 120, "test": 300, "validation": "first"}
     assert len(run.history["epochs"]) == 4
-    assert np.array(run.metrics["confusion_matrix"]).sum() == 150
+    assert np.array(run.metrics["confusion_matrix"]).sum() == 300
 
 
 def test_saved_model_takes_raw_images_and_predicts_like_the_trained_one():
