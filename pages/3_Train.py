@@ -111,6 +111,10 @@ def controls_ui(preprocessing, config, can_train: bool) -> None:
 
 def main() -> None:
     page.start("train.title", __file__)
+    if not st.session_state.get(keys.JOB):  # this student's job from a reload, another tab or
+        running = train.running_job()  # (behind one address) another of the class's servers
+        if running is not None:
+            keys.set_job(running.id)
     can_train = network_ui()
     left, right = st.columns(2, gap="large")
     with left:

@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
+import uuid
 
 import pytest
 
@@ -124,3 +126,73 @@ def test_the_command_line_trains_on_the_cluster_into_the_shared_run_store(ray_cl
     board = ray_executor(ray_cluster.address, namespace="cli-test")
     (status,) = board.list("cli")  # the job's record outlives the command that submitted it
     assert status.state == "completed" and "CPU on node" in status.device
+
+
+APP_SERVER = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {root!r})
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file({app!r}, default_timeout=180)
+    at.query_params.update({{"session": {session!r}, "lang": "en"}})
+    at.switch_page("pages/2_Build.py").run()
+    at.session_state["dataset_ref"] = {{"name": "procedural", "limit": 600}}
+    at.switch_page("pages/3_Train.py").run()
+    at.number_input(key="w_train_epochs").set_value(100)
+    at.text_input(key="w_train_label").input("started on server 1")
+    at.run()
+    at.button(key="w_train_start").click().run()
+    assert not at.exception and not at.error, (at.exception, at.error)
+    print(at.session_state["job_id"])
+    """
+)
+
+
+@pytest.mark.slow
+def test_two_app_processes_on_the_cluster_share_a_students_job(ray_cluster, monkeypatch, tmp_path):
+    """Sticky sessions behind one address: the app in one process starts a student's training;
+    the app in another process (the same student on a second Streamlit server) shows it on Train
+    and stops it there. Both run the app's own pages (AppTest), connected to the same cluster."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui import resources
+
+    session = "fedcba9876543210" * 2
+    env = {
+        "CNNAPP_EXECUTOR": "ray",
+        "RAY_ADDRESS": ray_cluster.address,
+        "CNNAPP_RAY_NAMESPACE": f"apps-{uuid.uuid4().hex[:8]}",
+        "CNNAPP_MODELS_DIR": str(tmp_path / "runs"),  # the shared run store
+    }
+    app = str(ROOT / "app.py")
+    script = APP_SERVER.format(root=str(ROOT), app=app, session=session)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, timeout=300, env=os.environ | env, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    job_id = done.stdout.strip().splitlines()[-1]
+
+    for name, value in env.items():  # this process: server 2
+        monkeypatch.setenv(name, value)
+    resources.shutdown_executor()
+    try:
+        at = AppTest.from_file(app, default_timeout=180)
+        at.query_params.update({"session": session, "lang": "en"})
+        at.switch_page("pages/3_Train.py").run()
+        assert not at.exception
+        executor = resources.executor()
+        assert type(executor).__name__ == "RayExecutor"
+        (status,) = [s for s in executor.list(at.session_state["owner"]) if s.id == job_id]
+        assert status.label == "started on server 1" and not status.done
+        # Server 2's Train page shows the running job and stops it.
+        assert not at.button(key="w_train_stop").disabled
+        at.button(key="w_train_stop").click().run()
+        assert not at.exception
+        deadline = time.monotonic() + 120
+        while not (status := executor.status(job_id, at.session_state["owner"])).done:
+            assert time.monotonic() < deadline, status.state
+            time.sleep(0.5)
+        assert status.state == "stopped"
+    finally:
+        resources.shutdown_executor()
