@@ -76,9 +76,9 @@ def png(size=(48, 64)) -> bytes:
     return buffer.getvalue()
 
 
-def start_tiny_job(epochs: int = 2) -> AppTest:
+def start_tiny_job(epochs: int = 2, limit: int = TINY["limit"]) -> AppTest:
     at = open_page("pages/3_Train.py")
-    at.session_state["dataset_ref"] = dict(TINY)
+    at.session_state["dataset_ref"] = {**TINY, "limit": limit}
     at.run()
     at.number_input(key="w_train_epochs").set_value(epochs)
     at.text_input(key="w_train_label").input("tiny BaseNet")
@@ -89,7 +89,8 @@ def start_tiny_job(epochs: int = 2) -> AppTest:
 
 
 def test_a_tiny_job_trains_live_and_shows_up_everywhere():
-    at = start_tiny_job()
+    # Long enough (10 epochs of 17 batches: seconds) for the page's polls to see it mid-epoch.
+    at = start_tiny_job(epochs=10, limit=600)
     job_id = at.session_state["job_id"]
     assert at.query_params["job"] == job_id  # a reload of the tab finds it
     assert at.button(key="w_train_start").disabled  # no second job while this one runs
@@ -137,7 +138,7 @@ def test_a_tiny_job_trains_live_and_shows_up_everywhere():
     assert not at.exception
     runs = table(at, "Run")
     assert len(runs) == 1 and runs["Run"].item() == "tiny BaseNet"
-    assert runs["Dataset"].item() == "procedural (120)" and runs["Epochs"].item() == 2
+    assert runs["Dataset"].item() == "procedural (600)" and runs["Epochs"].item() == 10
     labels = [b.label for b in at.get("download_button")]
     for label in ["Export CSV", "Export Markdown", "Export LaTeX", "Download model (.keras)"]:
         assert label in labels
