@@ -24,6 +24,7 @@ ME = "0123456789abcdef" * 2
 TINY = {"name": "procedural", "limit": 300}
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_a_short_training_with_the_recipe_lowers_the_loss_and_the_run_reloads():
     from cnnapp.data import load_dataset, split_validation
 
@@ -111,6 +112,7 @@ def submitted(monkeypatch):
     resources.shutdown_executor()
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_the_train_page_picks_the_presets_recipe(submitted):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"session": ME, "lang": "en"})

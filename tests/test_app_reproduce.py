@@ -46,6 +46,7 @@ def test_every_table_shows_the_assignments_figures(table_id):
     assert any(c.value.endswith(f"rows: {len(table.recipes)}") for c in at.caption)
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_a_scaled_down_table_runs_as_jobs_and_fills_in_our_figures():
     at = open_reproduce()
     at.selectbox(key="w_repro_table").set_value("2").run()

@@ -88,6 +88,7 @@ def start_tiny_job(epochs: int = 2, limit: int = TINY["limit"]) -> AppTest:
     return at
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_a_tiny_job_trains_live_and_shows_up_everywhere():
     # Long enough (10 epochs of 17 batches: seconds) for the page's polls to see it mid-epoch.
     at = start_tiny_job(epochs=10, limit=600)
@@ -169,6 +170,7 @@ def test_a_tiny_job_trains_live_and_shows_up_everywhere():
     assert "cannot be used" in at.error[0].value and "Traceback" not in at.error[0].value
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_stop_ends_a_job_and_keeps_the_partial_run():
     at = open_page("pages/3_Train.py")
     at.session_state["dataset_ref"] = {"name": "procedural", "limit": 1200, "image_size": 32}
@@ -187,6 +189,7 @@ def test_stop_ends_a_job_and_keeps_the_partial_run():
     assert len(table(at, "Run")) == 1  # the partial run was saved
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_a_frozen_backbone_trains_its_head_on_features_computed_once():
     at = open_page("pages/3_Train.py")
     at.session_state["network_spec"] = [

@@ -46,6 +46,7 @@ def test_the_script_imports_nothing_from_cnnapp():
     assert imported and not [name for name in imported if name.split(".")[0] == "cnnapp"]
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_it_trains_on_a_tiny_zip_and_prints_the_last_line(tmp_path):
     train = class_zip(tmp_path / "train.zip", "train", per_class=20)
     test = class_zip(tmp_path / "test.zip", "test", per_class=6, seed=1)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from cnnapp.cli import dataset_ref, main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +78,7 @@ def test_reproduce_refuses_an_unknown_table(capsys):
     assert "choose one of" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_reproduce_prints_our_figures_beside_the_assignments():
     done = _cli("reproduce", "3", "--epochs", "1", "--limit", "240", "--data", "procedural")
     assert done.returncode == 0, done.stderr

@@ -122,6 +122,7 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_student_trains_basenet_and_classifies_a_photo(server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 

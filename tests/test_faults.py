@@ -6,6 +6,7 @@ import signal
 import time
 
 import numpy as np
+import pytest
 
 from cnnapp.config import TrainConfig
 from cnnapp.jobs import LocalExecutor
@@ -38,6 +39,7 @@ def _worker_pid(job_id):
     return None
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_worker_killed_mid_epoch_fails_with_its_partial_history_and_earlier_runs_load():
     earlier = _earlier_run()
     executor = LocalExecutor(max_jobs=1, gpus=[])

@@ -88,6 +88,7 @@ def test_runs_that_differ_in_preprocessing_or_optimizer_start_from_identical_wei
     assert weights_fingerprint(first) == weights_fingerprint(again) != weights_fingerprint(other)
 
 
+@pytest.mark.slow  # an end-to-end training run: with the slow tests (CI runs them)
 def test_a_run_keeps_its_tensorboard_logs_written_while_it_trained():
     result, _ = _run()
     store = RunStore()
