@@ -159,7 +159,8 @@ def test_student_trains_basenet_and_classifies_a_photo(server, tmp_path):
         epochs.fill("2")
         epochs.press("Enter")
         time.sleep(1)
-        page.get_by_role("button", name="Start training").click()
+        # `.first`: while a rerun redraws the page, Streamlit keeps the stale button beside the new one.
+        page.get_by_role("button", name="Start training").first.click()
         progress = page.get_by_text(re.compile(r"Epoch [12] of 2 · batch \d+ of \d+"))
         expect(progress).to_be_visible(timeout=120_000)
         charts = page.locator("[data-testid='stVegaLiteChart']")
