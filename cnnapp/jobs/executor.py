@@ -7,7 +7,10 @@ this machine; another backend (a cluster) implements the same five methods.
 
 from __future__ import annotations
 
+import json
+import secrets
 from abc import ABC, abstractmethod
+from typing import Any
 
 from cnnapp.jobs.status import JobStatus
 
@@ -42,3 +45,28 @@ class Executor(ABC):
     @abstractmethod
     def shutdown(self, wait: bool = False) -> None:
         """Stops everything; `wait` lets running jobs stop cleanly first."""
+
+
+def checked_submission(spec: Any, owner: Any, kinds: dict[str, str]) -> tuple[str, dict]:
+    """What every backend's `submit` checks: returns the kind and a plain-data copy of `spec`
+    with `owner` and a new unguessable `job_id` added.
+
+    Raises:
+        ValueError: if owner is empty, the kind unknown or the spec not plain data.
+    """
+    if not isinstance(owner, str) or not owner:
+        raise ValueError(f"owner must be a non-empty string, got {owner!r}.")
+    kind = spec.get("kind") if isinstance(spec, dict) else None
+    if kind not in kinds:
+        raise ValueError(
+            f"unknown job kind {kind!r}; expected a dict spec with 'kind' one of "
+            f"{sorted(kinds)} (make one with cnnapp.training.make_job_spec)."
+        )
+    try:
+        data = json.loads(json.dumps(spec))
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"a job spec must be plain data (dicts, lists, numbers, text): {error}."
+        ) from None
+    data.update(owner=owner, job_id=secrets.token_urlsafe(12))
+    return kind, data

@@ -10,9 +10,7 @@ worker of its slot when one waits (`cnnapp.jobs.pool`); see `cnnapp.jobs` for an
 from __future__ import annotations
 
 import atexit
-import json
 import multiprocessing
-import secrets
 import threading
 import time
 import weakref
@@ -21,7 +19,7 @@ from multiprocessing.connection import wait as wait_for_any
 from cnnapp import devices
 from cnnapp.jobs import slots as job_slots
 from cnnapp.jobs import spawn
-from cnnapp.jobs.executor import Executor
+from cnnapp.jobs.executor import Executor, checked_submission
 from cnnapp.jobs.journal import JobJournal
 from cnnapp.jobs.pool import WARM_PRELOAD, WarmPool
 from cnnapp.jobs.queue import FairQueue
@@ -152,22 +150,8 @@ class LocalExecutor(Executor):
             ValueError: if owner is empty, the kind unknown or the spec not plain data.
             RuntimeError: if the executor has been shut down.
         """
-        if not isinstance(owner, str) or not owner:
-            raise ValueError(f"owner must be a non-empty string, got {owner!r}.")
-        kind = spec.get("kind") if isinstance(spec, dict) else None
-        if kind not in self.kinds:
-            raise ValueError(
-                f"unknown job kind {kind!r}; expected a dict spec with 'kind' one of "
-                f"{sorted(self.kinds)} (make one with cnnapp.training.make_job_spec)."
-            )
-        try:
-            data = json.loads(json.dumps(spec))
-        except (TypeError, ValueError) as error:
-            raise ValueError(
-                f"a job spec must be plain data (dicts, lists, numbers, text): {error}."
-            ) from None
-        job_id = secrets.token_urlsafe(12)
-        data.update(owner=owner, job_id=job_id)
+        kind, data = checked_submission(spec, owner, self.kinds)
+        job_id = data["job_id"]
         job = JobRecord(id=job_id, owner=owner, kind=kind, kind_path=self.kinds[kind], spec=data)
         with self._lock:
             if self._closed:

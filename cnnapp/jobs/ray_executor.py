@@ -17,12 +17,10 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 from typing import Any
 
-from cnnapp.jobs.executor import Executor
+from cnnapp.jobs.executor import Executor, checked_submission
 from cnnapp.jobs.ray_board import JobBoard
 from cnnapp.jobs.status import JobStatus
 from cnnapp.settings import get_settings
@@ -142,22 +140,8 @@ class RayExecutor(Executor):
         """Queues a job on the cluster (see `LocalExecutor.submit` for the arguments)."""
         if self._closed:
             raise RuntimeError("this executor has been shut down; use get_executor() again.")
-        if not isinstance(owner, str) or not owner:
-            raise ValueError(f"owner must be a non-empty string, got {owner!r}.")
-        kind = spec.get("kind") if isinstance(spec, dict) else None
-        if kind not in self.kinds:
-            raise ValueError(
-                f"unknown job kind {kind!r}; expected a dict spec with 'kind' one of "
-                f"{sorted(self.kinds)} (make one with cnnapp.training.make_job_spec)."
-            )
-        try:
-            data = json.loads(json.dumps(spec))
-        except (TypeError, ValueError) as error:
-            raise ValueError(
-                f"a job spec must be plain data (dicts, lists, numbers, text): {error}."
-            ) from None
-        job_id = secrets.token_urlsafe(12)
-        data.update(owner=owner, job_id=job_id)
+        kind, data = checked_submission(spec, owner, self.kinds)
+        job_id = data["job_id"]
         job = {
             "id": job_id,
             "owner": owner,
