@@ -7,10 +7,12 @@ Run with `streamlit run app.py`. This file only sets the page up and hands over 
 import streamlit as st
 
 from ui import auth, keys, nav, page, workspace
+from ui.keras_session import keep_keras_session
 from ui.views.home import home
 
 
 def main() -> None:
+    keep_keras_session()  # no gc.collect() and kernel-cache wipe after every run
     st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
     person = auth.signed_in_person(entry=True)  # class mode: only the sign-in screen until then
     keys.init_state(write_url=False, person=person)  # the page writes the URL once navigation runs

@@ -13,6 +13,7 @@ from cnnapp import devices, i18n
 from cnnapp.devices import backend_name
 from cnnapp.jobs import readout
 from ui import auth, keys, nav, progress, resources, workspace
+from ui.keras_session import keep_keras_session
 from ui.text import t
 
 # The pages whose script has run in this server process: their imports are loaded.
@@ -59,6 +60,7 @@ def start(title_key: str, path: str | None = None) -> None:
         path: the page's file (e.g. "pages/3_Train.py"), so a page reached without app.py can
             come back to itself through it.
     """
+    keep_keras_session()  # also for a page run without app.py
     first_run = keys.OWNER not in st.session_state
     if not auth.class_mode():
         keys.init_state(write_url=False)  # the URL's session first: a restart may drop it
