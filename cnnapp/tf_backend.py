@@ -189,6 +189,7 @@ def image_dataset(
         scale, flip, zoom = fast
         seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
 
+        @tf.autograph.experimental.do_not_convert  # plain ops: converting costs ~1 s per job
         def augment(i, batch_seed):
             batch = tf.cast(tf.gather(images, i), tf.float32) * scale
             return flip_zoom(batch, batch_seed, flip, zoom), tf.gather(labels, i)
@@ -198,9 +199,11 @@ def image_dataset(
         )
     else:
         # Keras's random layers draw from their own state: one map at a time keeps it reproducible.
-        batches = batches.map(
-            lambda i: (_apply(layers, tf.gather(images, i), training), tf.gather(labels, i))
-        )
+        @tf.autograph.experimental.do_not_convert  # a Python loop over layers: nothing to convert
+        def apply(i):
+            return _apply(layers, tf.gather(images, i), training), tf.gather(labels, i)
+
+        batches = batches.map(apply)
     return batches.prefetch(tf.data.AUTOTUNE)
 
 
