@@ -26,6 +26,7 @@ def _items() -> dict:
         "import_keras": _import_keras,
         "first_point": startup.first_point,
         "cold_process": startup.cold_process,
+        "decoded_cache": startup.decoded_cache,
         "latency": latency.classify_latency,
         "app_start": app_start.app_start,
         "build_page": app_start.build_page_imports,

@@ -215,6 +215,7 @@ def startup_lines(startup: dict | None) -> list[str]:
         f" cold_process_s={value('cold_process', 'seconds')}",
         f"startup_cold first_point_s={value('cold', 'first_point_s')}"
         + (f" poll_s={cold_poll:g}" if cold_poll is not None else ""),
+        f"startup_mired_bn_v3_cifar10 first_point_s={value('mired_cifar', 'first_point_s')}",
     ]
 
 
@@ -225,6 +226,10 @@ def startup_table(startup: dict) -> str:
         result = startup.get(name) or {}
         phases = ", ".join(f"{p} {t:g} s" for t, p in result.get("phases", []))
         rows.append([label, fmt(result.get("first_point_s"), 2), result.get("error") or phases])
+    mired = startup.get("mired_cifar") or {}
+    phases = ", ".join(f"{p} {t:g} s" for t, p in mired.get("phases", []))
+    rows.append(["MiRed+BN V3, CIFAR-10 training zip (decoded cache warm), warm worker",
+                 fmt(mired.get("first_point_s"), 2), mired.get("error") or phases])  # fmt: skip
     cold = startup.get("cold_process") or {}
     inner = (f"import Keras {fmt(cold.get('import_keras_s'), 1)} s, build {fmt(cold.get('build_s'), 1)}"
              f" s, one batch {fmt(cold.get('one_batch_s'), 1)} s")  # fmt: skip

@@ -18,7 +18,8 @@ summary tables come
 `startup first_point_s=X cold_process_s=Y` (Start to the first chart point with warm workers; a
 fresh process importing Keras, building BaseNet and training one batch) and `startup_cold
 first_point_s=Z poll_s=1` (the same first point before: no warm worker, the page polling every
-second). See README, "Benchmarks".
+second), then `startup_mired_bn_v3_cifar10 first_point_s=W` (MiRed+BN V3 on all of CIFAR-10's
+training zip, its decoded cache warm, a warm worker; n/a without the zip). See README, "Benchmarks".
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ if str(ROOT) not in sys.path:  # `python bench/run.py` from anywhere
     sys.path.insert(0, str(ROOT))
 
 from bench import report  # noqa: E402
-from bench.common import NETWORKS, data_ref, run_child  # noqa: E402
+from bench.common import CIFAR10_ZIP, NETWORKS, data_ref, run_child  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,18 @@ def startup() -> dict:
         {} if "error" in cold else {"seconds": time.perf_counter() - started}
     )
     _say(f"  a fresh process to its first batch: {results['cold_process'].get('seconds', '-')} s")
+    if CIFAR10_ZIP.exists():  # MiRed+BN V3 on all of CIFAR-10's training zip, decoded cache warm
+        ref = data_ref(None)[0]
+        cache = _child("decoded_cache", 1800, ref=ref)
+        results["mired_cifar"] = (
+            cache if "error" in cache
+            else _child("first_point", 900, warm=True, network="mired_bn_v3", ref=ref)
+            | {"images": cache["images"]}
+        )  # fmt: skip
+        _say(f"  MiRed+BN V3 on CIFAR-10, warm worker: "
+             f"{results['mired_cifar'].get('first_point_s', '-')} s")  # fmt: skip
+    else:
+        results["mired_cifar"] = {"error": f"{CIFAR10_ZIP} is absent"}
     return results
 
 

@@ -71,6 +71,15 @@ def first_point(
     return {"first_point_s": now, "warm": status.warm, "ready_s": ready_s, "phases": phases}
 
 
+def decoded_cache(ref: dict) -> dict[str, Any]:
+    """Loads `ref` once, so its decoded images are cached on disk as a job would find them."""
+    from cnnapp.data import load_dataset
+
+    started = time.perf_counter()
+    dataset = load_dataset(ref)
+    return {"images": int(len(dataset.x_train)), "seconds": time.perf_counter() - started}
+
+
 def cold_process(network: str = STARTUP_NETWORK, ref: dict | None = None) -> dict[str, Any]:
     """In a fresh process: import Keras, build the model, train one batch (inner figures)."""
     started = time.perf_counter()

@@ -149,6 +149,7 @@ def test_startup_lines_come_before_the_tables_and_the_speedup_stays_last(monkeyp
         "warm": {"first_point_s": 2.75, "warm": True, "phases": [[0.0, "loading data"]]},
         "cold_process": {"seconds": 14.25, "import_keras_s": 9.0, "build_s": 0.4,
                          "one_batch_s": 1.2},
+        "mired_cifar": {"first_point_s": 4.5, "phases": [[0.5, "compiling"]]},
     }  # fmt: skip
     monkeypatch.setattr(run, "startup", lambda: figures)
     assert run.main(["--startup"]) == 0
@@ -157,7 +158,9 @@ def test_startup_lines_come_before_the_tables_and_the_speedup_stays_last(monkeyp
     assert lines[first] == "startup first_point_s=2.75 cold_process_s=14.25"
     assert re.fullmatch(r"startup first_point_s=\S+ cold_process_s=\S+", lines[first])
     assert lines[first + 1] == "startup_cold first_point_s=12.50 poll_s=1"
-    assert any("loading data 3.1 s" in line for line in lines[first + 2 :])  # the table after
+    assert lines[first + 2] == "startup_mired_bn_v3_cifar10 first_point_s=4.50"
+    assert any("loading data 3.1 s" in line for line in lines[first + 3 :])  # the table after
+    assert any("compiling 0.5 s" in line for line in lines[first + 3 :])
     assert lines[-1] == "speedup basenet=n/a mired_bn_v3=n/a"
 
 
@@ -166,6 +169,7 @@ def test_startup_lines_say_n_a_for_what_failed():
     assert lines == [
         "startup first_point_s=n/a cold_process_s=n/a",
         "startup_cold first_point_s=n/a",
+        "startup_mired_bn_v3_cifar10 first_point_s=n/a",
     ]
 
 

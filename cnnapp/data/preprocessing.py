@@ -39,6 +39,18 @@ def fit_normalization(images: np.ndarray, chunk: int = 4096) -> tuple[list[float
     if len(images) == 0:
         raise ValueError("Cannot fit normalisation on 0 images; the training part is empty.")
     channels = images.shape[-1]
+    if images.dtype == np.uint8:  # a histogram per channel: exact, and ~10x faster than floats
+        counts = np.zeros((channels, 256), dtype=np.int64)
+        step = min(chunk, 1024)  # a chunk's channels, transposed, stay in the CPU's cache
+        for start in range(0, len(images), step):
+            part = np.ascontiguousarray(images[start : start + step].reshape(-1, channels).T)
+            for c in range(channels):
+                counts[c] += np.bincount(part[c], minlength=256)
+        values = np.arange(256, dtype=np.float64) / 255.0
+        count = counts.sum(axis=1)
+        mean = counts @ values / count
+        variance = np.maximum(counts @ values**2 / count - mean**2, 1e-12)
+        return mean.tolist(), variance.tolist()
     total = np.zeros(channels)
     total_sq = np.zeros(channels)
     count = 0
