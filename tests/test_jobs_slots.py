@@ -104,6 +104,37 @@ def test_each_slot_env_selects_its_gpu_and_caps_it():
     assert unknown == {"CUDA_VISIBLE_DEVICES": "0", "CNNAPP_GPU_LABEL": "GPU 0"}
 
 
+def test_a_job_the_cluster_put_on_a_gpu_share_gets_that_shares_cap():
+    env = slots.assigned_slot_env(["1"], [Gpu("NVIDIA H200", H200)], 4)
+    assert env == {
+        "CUDA_VISIBLE_DEVICES": "1",
+        "CNNAPP_GPU_LABEL": "GPU 1",
+        "CNNAPP_GPU_MEMORY_MB": str(H200 // 4 - 512),
+        "XLA_PYTHON_CLIENT_PREALLOCATE": "false",
+        "XLA_PYTHON_CLIENT_MEM_FRACTION": f"{(H200 // 4 - 512) / H200:.3f}",
+    }
+    assert slots.assigned_slot_env([], [Gpu("NVIDIA H200", H200)], 4) == {}  # a CPU slot
+    unknown = slots.assigned_slot_env(["0"], [], 4)  # nvidia-smi gave nothing: no cap
+    assert unknown == {"CUDA_VISIBLE_DEVICES": "0", "CNNAPP_GPU_LABEL": "GPU 0"}
+
+
+def test_the_ray_supervisor_passes_its_gpus_share_to_the_worker(monkeypatch):
+    from cnnapp.jobs import ray_worker
+
+    class Context:  # what ray.get_runtime_context() answers inside a task given GPU 0
+        def __init__(self, gpus):
+            self.gpus = gpus
+
+        def get_accelerator_ids(self):
+            return {"GPU": self.gpus}
+
+    monkeypatch.setattr(devices, "probe_gpu_details", lambda: [Gpu("NVIDIA H200", H200)])
+    env = ray_worker._slot_env(Context(["0"]), {"CNNAPP_JOBS_PER_GPU": "8"})
+    assert env["CNNAPP_GPU_MEMORY_MB"] == str(H200 // 8 - 512)
+    assert env["CUDA_VISIBLE_DEVICES"] == "0"
+    assert ray_worker._slot_env(Context([]), {"CNNAPP_JOBS_PER_GPU": "8"}) == {}
+
+
 def test_a_new_job_goes_to_the_least_busy_gpu():
     planned = slots.plan_slots(6, [Gpu("A", 24_000), Gpu("B", 24_000)], 3)
     assert slots.pick_free(planned, set()).index == 0

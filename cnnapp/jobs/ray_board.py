@@ -244,8 +244,9 @@ class JobBoard:
         task = ray.remote(max_calls=1, max_retries=0)(supervise)
         strategy = NodeAffinitySchedulingStrategy(node_id=node_id, soft=False)
         board = ray.get_runtime_context().current_actor
+        env = {**waiting["env"], "CNNAPP_JOBS_PER_GPU": str(self.jobs_per_gpu)}  # its GPU share
         ref = task.options(scheduling_strategy=strategy, **resources).remote(
-            board, job.id, job.kind_path, job.spec, waiting["env"], waiting["stop_s"]
+            board, job.id, job.kind_path, job.spec, env, waiting["stop_s"]
         )
         self._running[job.id] = {"ref": ref, "node_id": node_id}  # later "suspect_mono", "why"
         job.state, job.device = "running", f"node {node_id[:8]}"

@@ -72,6 +72,7 @@ def supervise(
     job = JobRecord(
         id=job_id, owner=str(spec.get("owner")), kind="", kind_path=kind_path, spec=spec
     )
+    env = {**env, **_slot_env(context, env)}  # the GPU share's memory cap, as a local slot's
     try:
         spawn.start(multiprocessing.get_context("spawn"), job, env)
     except Exception as error:
@@ -120,6 +121,21 @@ def _handle_stop(job: JobRecord, requested: bool, stop_timeout_s: float) -> None
         job.process.terminate()
     elif job.terminated_mono is not None and now - job.terminated_mono > 5:
         job.process.kill()
+
+
+def _slot_env(context: Any, env: dict[str, str]) -> dict[str, str]:
+    """The worker's slot environment for the GPU Ray assigned to this task ({} on a CPU slot)."""
+    from cnnapp.devices import probe_gpu_details
+    from cnnapp.jobs.slots import assigned_slot_env
+
+    gpu_ids = [str(i) for i in context.get_accelerator_ids().get("GPU") or []]
+    if not gpu_ids:
+        return {}
+    try:
+        jobs_per_gpu = int(env.get("CNNAPP_JOBS_PER_GPU") or 1)
+    except ValueError:
+        jobs_per_gpu = 1
+    return assigned_slot_env(gpu_ids, probe_gpu_details(), jobs_per_gpu)
 
 
 def _device(context: Any) -> str:

@@ -169,6 +169,40 @@ def plan_slots(
     ]
 
 
+def assigned_slot_env(gpu_ids: list[str], gpus: list[Gpu], jobs_per_gpu: int) -> dict[str, str]:
+    """The slot environment of a job that a cluster scheduler put on a GPU (the Ray backend).
+
+    Ray gives the job's task `1 / jobs_per_gpu` of a GPU and makes only that GPU visible to it;
+    the job's worker gets that GPU's share of memory as its cap, as a local slot would.
+
+    Args:
+        gpu_ids: the GPU ids assigned to the task (Ray's `get_accelerator_ids()["GPU"]`); [] on
+            a CPU slot.
+        gpus: the GPUs the task sees (`devices.probe_gpu_details()`, the assigned one first).
+        jobs_per_gpu: how many jobs share one GPU.
+
+    Returns:
+        `Slot.env()` of that slot ({} on the CPU).
+
+    Example:
+        >>> env = assigned_slot_env(["1"], [Gpu("NVIDIA H200", 143_771)], 8)
+        >>> env["CUDA_VISIBLE_DEVICES"], env[CAP_VARIABLE]
+        ('1', '17459')
+    """
+    if not gpu_ids:
+        return {}
+    gpu_id = str(gpu_ids[0])
+    device = gpus[0] if gpus else Gpu("GPU")
+    return Slot(
+        index=0,
+        gpu=int(gpu_id) if gpu_id.isdigit() else 0,
+        gpu_id=gpu_id,
+        gpu_name=device.name,
+        memory_mb=memory_cap_mb(device.memory_mb, max(1, jobs_per_gpu)),
+        total_mb=device.memory_mb,
+    ).env()
+
+
 def pick_free(slots: list[Slot], busy: set[int]) -> Slot | None:
     """A free slot on the least busy GPU (lowest index on a tie), None when all are taken.
 
