@@ -4,36 +4,23 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-import time
 
 import pytest
 
 from cnnapp import devices
 from cnnapp.devices import Gpu
 from cnnapp.jobs import MAX_BATCH_POINTS, LocalExecutor, get_executor
+from tests import executor_backends as backends
 from tests.jobkinds import KINDS
 
 OWNER = "session-a"
 
 
 def wait_done(executor, job_id, owner=OWNER, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = executor.status(job_id, owner)
-        if status.done:
-            return status
-        time.sleep(0.02)
-    raise AssertionError(f"job did not finish in {timeout} s: {executor.status(job_id, owner)}")
+    return backends.wait_done(executor, job_id, owner, timeout)
 
 
-def wait_for(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("condition not met in time")
+wait_for = backends.wait_for
 
 
 @pytest.fixture

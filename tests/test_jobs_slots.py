@@ -13,6 +13,7 @@ from cnnapp.jobs import LocalExecutor, oom, slots
 from cnnapp.jobs.worker import error_event
 from cnnapp.messages import words
 from cnnapp.settings import get_settings
+from tests import executor_backends as backends
 from tests.jobkinds import KINDS, XlaRuntimeError
 
 OWNER = "slots-test"
@@ -25,13 +26,7 @@ NVIDIA_SMI_MEMORY = "0, 143771\n1, 24564\n"
 
 
 def wait_done(executor, job_id, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = executor.status(job_id, OWNER)
-        if status.done:
-            return status
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} still {executor.status(job_id, OWNER).state}")
+    return backends.wait_done(executor, job_id, OWNER, timeout)
 
 
 # The slot arithmetic
