@@ -17,6 +17,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -95,10 +96,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from cnnapp.jobs.ray_executor import RayExecutor
 
-    cluster = None
+    cluster, stack = None, contextlib.ExitStack()
     if not args.address:
-        from tests.executor_backends import RayCluster
+        from tests.executor_backends import RayCluster, loopback_driver
 
+        stack.enter_context(loopback_driver())  # the cluster and this driver stay on 127.0.0.1
         cluster = RayCluster()
     address = args.address or cluster.address
     try:
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         ray.shutdown()
         if cluster is not None:
             cluster.stop()
+        stack.close()
     print(f"{'backend':8} {'first_event_s':>14} {'per_job_s':>10} {'batch_s':>8} {'status_ms':>10}")
     for name, row in results.items():
         print(

@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,13 +27,18 @@ import pytest
 from tests.jobkinds import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
-RAY = Path(sys.executable).with_name("ray")
 HEALTH = {  # the head notices a dead node within about a second and a half
     "RAY_health_check_initial_delay_ms": "500",
     "RAY_health_check_period_ms": "500",
     "RAY_health_check_timeout_ms": "500",
     "RAY_health_check_failure_threshold": "3",
 }
+
+
+# On Linux Ray swaps 127.0.0.1 for the machine's network address. The nodes keep it through
+# tests/ray_start_loopback.py; drivers (this process, the app processes the tests start) with this.
+LOOPBACK = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+RAY_START = [sys.executable, str(Path(__file__).with_name("ray_start_loopback.py")), "start"]
 
 
 def _free_port() -> int:
@@ -48,12 +55,13 @@ class RayCluster:
         self.address = f"127.0.0.1:{self.port}"
         self.temp = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short: socket paths are limited
         self.env = os.environ | HEALTH | {"PYTHONPATH": str(ROOT), "RAY_USAGE_STATS_ENABLED": "0"}
+        self.env |= {name: "1" for name in LOOPBACK}  # nodes: a cluster of several nodes
         self.head = self._start(["--head", "--port", str(self.port), "--include-dashboard=false"])
         self._wait_port()
         self.node2 = self._start(["--address", self.address, "--resources", '{"node2": 1}'])
 
     def _start(self, args: list[str]) -> subprocess.Popen:
-        command = [str(RAY), "start", *args, "--disable-usage-stats", "--block"]
+        command = [*RAY_START, *args, "--disable-usage-stats", "--block"]
         command += ["--node-ip-address", "127.0.0.1", "--num-cpus", "1", "--num-gpus", "0"]
         command += ["--temp-dir", self.temp, "--object-store-memory", str(80 * 1024**2)]
         log = open(Path(self.temp) / f"start-{len(os.listdir(self.temp))}.log", "wb")  # noqa: SIM115
@@ -102,22 +110,43 @@ class RayCluster:
         shutil.rmtree(self.temp, ignore_errors=True)
 
 
+@contextmanager
+def loopback_driver() -> Iterator[None]:
+    """This process, and the processes it starts, connect to a cluster on 127.0.0.1 as given."""
+    from ray._private import ray_constants
+
+    saved = {name: os.environ.get(name) for name in LOOPBACK}
+    cluster_default = ray_constants.ENABLE_RAY_CLUSTER
+    os.environ.update(LOOPBACK)  # the processes it starts (app servers, the CLI)
+    ray_constants.ENABLE_RAY_CLUSTER = False  # this one (Ray read the variable at import)
+    try:
+        yield
+    finally:
+        ray_constants.ENABLE_RAY_CLUSTER = cluster_default
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @pytest.fixture(scope="module")
 def ray_cluster():
     ray = pytest.importorskip("ray", reason="ray is not installed (pip install 'ray>=2.52')")
-    cluster = RayCluster()
-    try:
-        ray.shutdown()
-        ray.init(address=cluster.address, log_to_driver=False)
-        deadline = time.monotonic() + 60
-        while len(cluster.node_ids()) < 2:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the second Ray node did not join; logs in {cluster.temp}")
-            time.sleep(0.2)
-        yield cluster
-    finally:
-        ray.shutdown()
-        cluster.stop()
+    with loopback_driver():
+        cluster = RayCluster()
+        try:
+            ray.shutdown()
+            ray.init(address=cluster.address, log_to_driver=False)
+            deadline = time.monotonic() + 60
+            while len(cluster.node_ids()) < 2:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the second Ray node did not join; logs in {cluster.temp}")
+                time.sleep(0.2)
+            yield cluster
+        finally:
+            ray.shutdown()
+            cluster.stop()
 
 
 def ray_executor(address: str, **options):
