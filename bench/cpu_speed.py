@@ -43,7 +43,7 @@ VARIANTS = {
     "threads": {"intra_op": 2, "inter_op": 1},
 }
 # network -> (images, epochs); the first epoch is not in the steady figure
-QUICK = {"basenet": (3000, 3), "mired_bn_v3": (1200, 3)}
+QUICK = {"basenet": (3000, 3), "mired_bn_v3": (1200, 2)}
 FULL = {"basenet": (10000, 4), "mired_bn_v3": (5000, 3)}
 REPEATS = 2
 
@@ -102,21 +102,24 @@ def variant(
     if jit_compile:
         trainer.jit_compile = True  # what compile(jit_compile=True) sets; warns and stays off
     inputs = pipeline.fit_data(model, plan, data, config.batch_size, config.seed)
-    marks: dict = {"epochs": []}
+    marks: dict = {"epochs": [], "cpus": []}
 
     def report(event: dict) -> None:
-        now = time.perf_counter()
+        now = time.perf_counter()  # wall; process_time below: CPU seconds of all its threads
         if event["type"] == "train_begin":
             marks["begin"] = now
         elif event["type"] == "batch" and "first_batch" not in marks:
             marks["first_batch"] = now
         elif event["type"] == "epoch":
             marks["epochs"].append(now)
+            marks["cpus"].append(time.process_time())
 
     outcome = fit(trainer, inputs, config, report, lambda: False, batches=batches, info={})
-    ends = marks["epochs"]
+    ends, cpus, images = marks["epochs"], marks["cpus"], len(data[0]) * (len(marks["epochs"]) - 1)
     return {
-        "steady_images_per_s": len(data[0]) * (len(ends) - 1) / (ends[-1] - ends[0]),
+        "steady_images_per_s": images / (ends[-1] - ends[0]),
+        # CPU time per image: less sensitive than wall time to other processes on the machine
+        "steady_cpu_ms_per_image": 1000 * (cpus[-1] - cpus[0]) / images,
         "compile_s": marks["first_batch"] - marks["begin"],
         "first_epoch_s": ends[0] - marks["begin"],
         "loss": [round(float(e["loss"]), 5) for e in outcome.history],
@@ -146,6 +149,7 @@ def measure(network: str, images: int, epochs: int, repeats: int) -> dict[str, l
                 continue
             _say(
                 f"  {network} {name} #{repeat + 1}: {result['steady_images_per_s']:.0f} images/s, "
+                f"{result['steady_cpu_ms_per_image']:.2f} CPU ms/image, "
                 f"compile {result['compile_s']:.1f} s, loss {result['loss']}, "
                 f"val_accuracy {result['val_accuracy']}, jit {result['jit_compile']}, "
                 f"threads {result['intra_op']}/{result['inter_op']}"
@@ -153,25 +157,26 @@ def measure(network: str, images: int, epochs: int, repeats: int) -> dict[str, l
     return results
 
 
-def ratios(results: dict[str, list[dict]]) -> dict[str, list[float | None]]:
-    """Per variant and repeat, its steady images/s over the default's in the same repeat."""
+def ratios(
+    results: dict[str, list[dict]], key: str = "steady_images_per_s"
+) -> dict[str, list[float | None]]:
+    """Per variant and repeat, its `key` over the default's in the same repeat."""
     out: dict[str, list[float | None]] = {}
     for name in VARIANTS:
         if name == "default":
             continue
         pairs = zip(results["default"], results[name], strict=True)
         out[name] = [
-            b["steady_images_per_s"] / a["steady_images_per_s"]
-            if "error" not in a and "error" not in b
-            else None
-            for a, b in pairs
+            b[key] / a[key] if "error" not in a and "error" not in b else None for a, b in pairs
         ]
     return out
 
 
 def summary(network: str, results: dict[str, list[dict]]) -> list[list[str]]:
-    """Table rows: variant, median images/s, compile s, final loss per repeat, ratios."""
+    """Table rows: variant, median images/s and CPU ms/image, compile s, final loss and
+    validation accuracy per repeat, and per repeat the images/s and CPU-time ratios."""
     rows, by = [], ratios(results)
+    by_cpu = ratios(results, "steady_cpu_ms_per_image")
     for name, runs in results.items():
         good = [r for r in runs if "error" not in r]
         rows.append(
@@ -179,10 +184,12 @@ def summary(network: str, results: dict[str, list[dict]]) -> list[list[str]]:
                 network,
                 name,
                 fmt(median([r["steady_images_per_s"] for r in good]), 0),
+                fmt(median([r["steady_cpu_ms_per_image"] for r in good]), 2),
                 fmt(median([r["compile_s"] for r in good])),
                 " ".join(f"{r['loss'][-1]:.4f}" for r in good),
                 " ".join(f"{r['val_accuracy'][-1]:.3f}" for r in good),
                 " ".join(fmt(v, 2) for v in by.get(name, [])) or "1.00",
+                " ".join(fmt(v, 2) for v in by_cpu.get(name, [])) or "1.00",
             ]
         )
     return rows
@@ -202,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += summary(network, results)
         for name, values in ratios(results).items():
             line[f"{network}_{name}"] = median(values)
-    header = ["network", "variant", "images/s", "compile s", "final loss", "val acc", "ratio"]
+    header = ["network", "variant", "images/s", "CPU ms/img", "compile s", "final loss",
+              "val acc", "images/s ratio", "CPU time ratio"]  # fmt: skip
     _say(table(rows, header))
     _say("cpu_speed " + " ".join(f"{k}={fmt(v, 2)}" for k, v in line.items()))
     return 0
