@@ -3,6 +3,7 @@
 Usage:
     python bench/cpu_speed.py --quick   # under ~6 minutes on 2 busy cores
     python bench/cpu_speed.py           # more images and epochs
+    python bench/cpu_speed.py --quick --networks basenet --variants threads --repeats 3
 
 For BaseNet and MiRed+BN V3 (the assignment's preprocessing, batch 32, SGD) it trains through
 the engine's own path (`prepare_model`, `make_plan`, `training_model`, `compile_model`,
@@ -135,12 +136,15 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
-def measure(network: str, images: int, epochs: int, repeats: int) -> dict[str, list[dict]]:
-    """Every variant `repeats` times for `network`, alternating, each in a fresh process."""
+def measure(
+    network: str, images: int, epochs: int, repeats: int, variants: tuple = tuple(VARIANTS)
+) -> dict[str, list[dict]]:
+    """Each of `variants` `repeats` times for `network`, alternating, each in a fresh process."""
     ref, _ = data_ref(images)
-    results: dict[str, list[dict]] = {name: [] for name in VARIANTS}
+    results: dict[str, list[dict]] = {name: [] for name in ("default", *variants)}
     for repeat in range(repeats):
-        for name, settings in VARIANTS.items():
+        for name in results:
+            settings = VARIANTS[name]
             kwargs = {"network": network, "ref": ref, "epochs": epochs, **settings}
             result = run_child(["cpu_speed", "--args", json.dumps(kwargs)], timeout_s=600)
             results[name].append(result)
@@ -162,7 +166,7 @@ def ratios(
 ) -> dict[str, list[float | None]]:
     """Per variant and repeat, its `key` over the default's in the same repeat."""
     out: dict[str, list[float | None]] = {}
-    for name in VARIANTS:
+    for name in results:
         if name == "default":
             continue
         pairs = zip(results["default"], results[name], strict=True)
@@ -199,13 +203,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer images and epochs (~6 min)")
     parser.add_argument("--repeats", type=int, default=REPEATS)
+    parser.add_argument("--networks", nargs="+", choices=NETWORKS, default=list(NETWORKS))
+    others = [name for name in VARIANTS if name != "default"]
+    parser.add_argument("--variants", nargs="+", choices=others, default=others,
+                        help="measured against the default")  # fmt: skip
     options = parser.parse_args(argv)
     sizes = QUICK if options.quick else FULL
     _say(f"cpu_speed: {data_ref(None)[1]}; sizes {sizes}, {options.repeats} repeats")
     rows, line = [], {}
-    for network in NETWORKS:
+    for network in options.networks:
         images, epochs = sizes[network]
-        results = measure(network, images, epochs, options.repeats)
+        results = measure(network, images, epochs, options.repeats, tuple(options.variants))
         rows += summary(network, results)
         for name, values in ratios(results).items():
             line[f"{network}_{name}"] = median(values)
