@@ -14,7 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def _items() -> dict:
-    from bench import app_start, gpu, job_cost, latency, startup, train_compare
+    from bench import app_start, cpu_speed, gpu, job_cost, latency, startup, train_compare
 
     return {
         "assignment": train_compare.assignment,
@@ -31,6 +31,7 @@ def _items() -> dict:
         "app_start": app_start.app_start,
         "build_page": app_start.build_page_imports,
         "resnet50": gpu.resnet50_pair,
+        "cpu_speed": cpu_speed.variant,
     }
 
 
