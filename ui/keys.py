@@ -56,6 +56,7 @@ SIGNED_IN_AT = "signed_in_at"  # when this session was first seen signed in (sec
 # One-run messages: set by a callback or a page, taken (popped) by the next run; no default
 ENTRY_RAN = "_entry_ran"  # set by app.py on each run, taken by the page it runs
 GO_TO = "_go_to"  # the page asked for when the app had to be restarted through app.py
+ANNOUNCED = "_announced"  # the "Loading <page>…" slot of a page run without app.py (ui.nav)
 GO_TRAIN = "compare_go_train"  # "train again" on Compare: switch to Train on the next run
 DELETE_ERROR = "compare_delete_error"  # why deleting a run failed, shown once on Compare
 
