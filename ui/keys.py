@@ -22,7 +22,6 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import i18n
 from cnnapp.config import Preprocessing, TrainConfig
-from cnnapp.nets.presets import get_preset
 
 # Values kept for the whole session
 LANG = "lang"  # "en" or "es"
@@ -81,6 +80,8 @@ _JOB_ID = re.compile(r"[A-Za-z0-9_-]{8,64}", re.ASCII)
 
 def defaults() -> dict[str, Any]:
     """The value of every session key in a fresh session (BaseNet on the procedural dataset)."""
+    from cnnapp.nets.presets import get_preset  # imports NumPy: not before a page's first words
+
     return {
         LANG: i18n.DEFAULT_LANGUAGE,
         SPEC: get_preset("basenet"),

@@ -49,6 +49,9 @@ def follow_deep_link() -> None:
     """After a restart through app.py, goes on to the page the URL asked for."""
     target = st.session_state.pop(keys.GO_TO, None)
     if target:
+        name = Path(target).name
+        key = next(k for k, (p, _) in {**PAGES, **LECTURER_PAGES}.items() if Path(p).name == name)
+        st.status(t("page.loading", page=t(f"nav.{key}")), state="running")  # until it runs
         st.switch_page(target)
 
 
