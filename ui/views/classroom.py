@@ -13,6 +13,7 @@ from cnnapp.jobs import DONE_STATES
 from cnnapp.runs import RunInfo
 from ui import keys, resources
 from ui.plain import plain
+from ui.tables import fitted_table
 from ui.text import lang, t
 
 
@@ -76,7 +77,23 @@ def runs_ui(people: dict, person: dict) -> None:
             for run, row in zip(runs, rows, strict=True)
         ]
     )
-    st.dataframe(frame, hide_index=True, key="w_class_runs")
+    title = {key: t(f"report.col.{key}") for key, _ in report.COLUMNS}
+    student = t("class.student")
+    fitted_table(  # fits a projector, as Compare's: the results at once, the rest under "More"
+        frame,
+        "w_class_runs",
+        main=[
+            student,
+            *(title[key] for key in report.MAIN_COLUMNS),
+            t("class.published"),
+        ],
+        more=[
+            [student, *(title[key] for key in report.SETTINGS_COLUMNS)],
+            [student, *(title[key] for key in report.LOSS_COLUMNS)],
+        ],
+        short={title["gap"]: t("compare.short.gap")},
+        widths={title["label"]: "medium"},
+    )
     leaderboard_ui(runs, rows, people)
     manage_ui(runs, published, person)
 
