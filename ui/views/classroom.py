@@ -92,7 +92,7 @@ def runs_ui(people: dict, person: dict) -> None:
             [student, *(title[key] for key in report.LOSS_COLUMNS)],
         ],
         short={title["gap"]: t("compare.short.gap")},
-        widths={title["label"]: "medium"},
+        widths={student: "medium", title["label"]: "medium"},  # an email or owner id is long
     )
     leaderboard_ui(runs, rows, people)
     manage_ui(runs, published, person)
