@@ -16,6 +16,9 @@ from ui.plain import plain
 from ui.tables import fitted_table
 from ui.text import lang, t
 
+# Compare's main columns but the epochs (under "More columns"): room for student and published.
+MAIN_COLUMNS = tuple(key for key in report.MAIN_COLUMNS if key != "epochs")
+
 
 def _name(people: dict, owner: str | None) -> str:
     entry = people.get(owner or "")
@@ -82,13 +85,9 @@ def runs_ui(people: dict, person: dict) -> None:
     fitted_table(  # fits a projector, as Compare's: the results at once, the rest under "More"
         frame,
         "w_class_runs",
-        main=[
-            student,
-            *(title[key] for key in report.MAIN_COLUMNS),
-            t("class.published"),
-        ],
+        main=[student, *(title[key] for key in MAIN_COLUMNS), t("class.published")],
         more=[
-            [student, *(title[key] for key in report.SETTINGS_COLUMNS)],
+            [student, *(title[key] for key in report.SETTINGS_COLUMNS), title["epochs"]],
             [student, *(title[key] for key in report.LOSS_COLUMNS)],
         ],
         short={title["gap"]: t("compare.short.gap")},
