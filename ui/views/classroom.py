@@ -87,8 +87,8 @@ def runs_ui(people: dict, person: dict) -> None:
         "w_class_runs",
         main=[student, *(title[key] for key in MAIN_COLUMNS), t("class.published")],
         more=[
-            [student, *(title[key] for key in report.SETTINGS_COLUMNS), title["epochs"]],
-            [student, *(title[key] for key in report.LOSS_COLUMNS)],
+            [student, *(title[key] for key in report.SETTINGS_COLUMNS)],
+            [student, *(title[key] for key in report.LOSS_COLUMNS), title["epochs"]],
         ],
         short={title["gap"]: t("compare.short.gap")},
         widths={student: "medium", title["label"]: "medium"},  # an email or owner id is long
