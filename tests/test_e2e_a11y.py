@@ -217,14 +217,17 @@ def test_a_lecturers_pages_are_accessible_and_fit_a_projector(class_server, brow
     assert not problems, "\n".join(problems)
 
 
-# Records, from before a click, every stretch in which the main area shows no text at all (a
-# page switch clears it; the new page fills it).
+# Records, from before a click (or from a document's start), every stretch in which the main area
+# shows no text at all (a page switch clears it; the new page fills it), and whether the main area
+# said "Loading <page>…" (ui.nav.announce, ui.page.first_run_indicator).
 WATCH_EMPTY = """() => {
-  window.emptyStretches = []; window.emptySince = null;
+  window.emptyStretches = []; window.emptySince = null; window.sawLoading = false;
   const check = () => {
     const main = document.querySelector('[data-testid="stMain"]');
-    const shows = !!main && [...main.querySelectorAll('*')].some(
+    if (!main) return;  // Streamlit's own page is still loading (its skeleton shows)
+    const shows = [...main.querySelectorAll('*')].some(
       el => el.offsetParent && el.children.length === 0 && el.textContent.trim());
+    if (main.innerText.includes('Loading ')) window.sawLoading = true;  // "Loading <page>…"
     const now = performance.now();
     if (!shows && window.emptySince === null) window.emptySince = now;
     if (shows && window.emptySince !== null) {
@@ -260,5 +263,7 @@ def test_a_first_visit_shows_something_at_once(tmp_path, browser):
         page.close()
     finally:
         stop_server(process)
-    assert saw_loading, f'no "Loading {DEEP_LINK}…" while the deep link\'s page loaded'
+    assert saw_loading, (
+        f"no loading indicator while the deep link's page (/{URLS[DEEP_LINK]}) loaded"
+    )
     assert all(ms < 700 for ms in longest.values()), f"longest empty main area (ms): {longest}"
