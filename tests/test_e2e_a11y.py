@@ -7,7 +7,10 @@ each page (the landing page, then `ui.nav.PAGES` in order), at 1280×720:
 - with every expander open, no table scrolls sideways (`st.dataframe`'s grid scrolls inside its
   `.dvn-scroller`) and no text is cut (an element narrower than its text, with an ellipsis or
   its overflow hidden);
-and the same layout checks again at 1366×768. A screenshot of each page is saved in
+and the same layout checks again at 1366×768; `<html lang>` is the page's language (also after the
+language switch). The same checks run on a class server (a local OpenID Connect provider) for a
+signed-in lecturer's pages, the Class page included. On fresh servers, a deep link opened first
+and then first visits never leave the main area empty for long. A screenshot of each page is saved in
 `tests/artifacts/`. Skips when Chromium, Playwright or axe-core is absent, unless
 CNNAPP_REQUIRE_BROWSER=1 (set by CI).
 """
