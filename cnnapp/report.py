@@ -36,6 +36,11 @@ COLUMNS: list[tuple[str, str]] = [
     *((key, "metric") for key in RESULT_COLUMNS),
     ("gap", "metric"),
 ]
+# A table of runs in the app, fitted to a projector (ui.tables): these `COLUMNS` keys at once,
+# the other groups under "More columns", each beside the run's label.
+MAIN_COLUMNS = ("label", "network", "epochs", "val_accuracy", "test_accuracy", "gap")
+SETTINGS_COLUMNS = ("label", "dataset", "preprocessing", "protocol", "time_s")
+LOSS_COLUMNS = ("label", "train_loss", "train_accuracy", "val_loss")
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
     "&": r"\&",

@@ -1,5 +1,9 @@
 """Data: choose a dataset; see samples, class counts, splits, pixel histograms, augmentation."""
 
+from ui import nav
+
+nav.announce(__file__)  # a fresh server's first request: "Loading…" before the imports
+
 import streamlit as st
 
 from cnnapp import charts

@@ -1,5 +1,9 @@
 """Build: a preset or your own layers, the layer table, the network as JSON and as Keras code."""
 
+from ui import nav
+
+nav.announce(__file__)  # a fresh server's first request: "Loading…" before the imports
+
 import pandas as pd
 import streamlit as st
 

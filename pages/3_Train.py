@@ -1,5 +1,9 @@
 """Train: preprocessing and training settings, Start and Stop, the job live as it trains."""
 
+from ui import nav
+
+nav.announce(__file__)  # a fresh server's first request: "Loading…" before the imports
+
 import streamlit as st
 
 from cnnapp.nets.spec import NetworkError, summarize

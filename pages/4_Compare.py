@@ -1,5 +1,9 @@
 """Compare: every saved run in one table, exports, curves side by side, one run in detail."""
 
+from ui import nav
+
+nav.announce(__file__)  # a fresh server's first request: "Loading…" before the imports
+
 import streamlit as st
 
 from ui import keys, nav, page, resources, t

@@ -1,5 +1,9 @@
 """Reproduce: run a results table of the assignment and see our figures fill in beside its own."""
 
+from ui import nav
+
+nav.announce(__file__)  # a fresh server's first request: "Loading…" before the imports
+
 import streamlit as st
 
 from ui import page, t

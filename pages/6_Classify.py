@@ -1,6 +1,10 @@
 """Classify: a photo (upload or webcam) through a saved run or a pretrained ImageNet network: its
 top 5, the image as the model sees it, and what the network looked at."""
 
+from ui import nav
+
+nav.announce(__file__)  # a fresh server's first request: "Loading…" before the imports
+
 import hashlib
 
 import streamlit as st

@@ -1,5 +1,9 @@
 """Class (lecturers only): every student's jobs and runs, the leaderboard, publishing, limits."""
 
+from ui import nav
+
+nav.announce(__file__)  # a fresh server's first request: "Loading…" before the imports
+
 import streamlit as st
 
 from ui import keys, page, t

@@ -7,7 +7,10 @@ each page (the landing page, then `ui.nav.PAGES` in order), at 1280×720:
 - with every expander open, no table scrolls sideways (`st.dataframe`'s grid scrolls inside its
   `.dvn-scroller`) and no text is cut (an element narrower than its text, with an ellipsis or
   its overflow hidden);
-and the same layout checks again at 1366×768. A screenshot of each page is saved in
+and the same layout checks again at 1366×768; `<html lang>` is the page's language (also after the
+language switch). The same checks run on a class server (a local OpenID Connect provider) for a
+signed-in lecturer's pages, the Class page included. On fresh servers, a deep link opened first
+and then first visits never leave the main area empty for long. A screenshot of each page is saved in
 `tests/artifacts/`. Skips when Chromium, Playwright or axe-core is absent, unless
 CNNAPP_REQUIRE_BROWSER=1 (set by CI).
 """
@@ -21,8 +24,9 @@ from pathlib import Path
 import pytest
 from test_app_compare import save_run
 from test_e2e_browser import ARGS, ARTIFACTS, CHROMIUM, ROOT, start_server, stop_server
+from test_e2e_signin import _sign_in, class_server  # noqa: F401 - class_server: a fixture
 
-from ui.nav import PAGES
+from ui.nav import LECTURER_PAGES, PAGES
 
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 SIZES = [(1280, 720), (1366, 768)]  # the screenshots: the first
@@ -33,6 +37,10 @@ ALSO_FAILING = {"heading-order"}  # "moderate" for axe, but a skipped level misl
 ALLOWED = {"presentation-role-conflict": '[data-testid="stFileUploader"]'}
 # The URL of each page: Streamlit's own for the file ("pages/3_Train.py" -> "/Train").
 URLS = {"home": ""} | {key: Path(path).stem.split("_", 1)[1] for key, (path, _) in PAGES.items()}
+# A lecturer's pages on a class server: the same, and the Class page.
+LECTURER_URLS = URLS | {
+    key: Path(path).stem.split("_", 1)[1] for key, (path, _) in LECTURER_PAGES.items()
+}
 
 
 def _missing() -> str | None:
@@ -165,58 +173,97 @@ def layout_problems(page) -> list[str]:
     return page.evaluate(LAYOUT)
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_every_page_is_accessible_and_fits_a_projector(server, browser, lang):
-    page = browser.new_page(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
-    page.set_default_timeout(60_000)
+def check_pages(page, base: str, urls: dict[str, str], lang: str, query: str = "") -> list[str]:
+    """Opens each page of `urls` in `lang`; axe-core's, the layout's and the document language's
+    problems, one line each. Saves a screenshot of each page."""
     problems = []
-    for key, url in URLS.items():
+    for key, url in urls.items():
         page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
-        page.goto(f"{server}/{url}?lang={lang}&session={'ab' * 16}")
+        page.goto(f"{base}/{url}?lang={lang}{query}")
         settle(page)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"a11y_{key}_{lang}.png"))
         found = axe_problems(page)
+        document_lang = page.evaluate("() => document.documentElement.lang")
+        if document_lang != lang:
+            found.append(f'<html lang="{document_lang}">, not "{lang}"')
         for width, height in SIZES:
             page.set_viewport_size({"width": width, "height": height})
             time.sleep(0.5)
             found += [f"{width}×{height}: {p}" for p in layout_problems(page)]
         problems += [f"{key} [{lang}]: {problem}" for problem in found]
+    return problems
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_page_is_accessible_and_fits_a_projector(server, browser, lang):
+    page = browser.new_page(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
+    page.set_default_timeout(60_000)
+    problems = check_pages(page, server, URLS, lang, f"&session={'ab' * 16}")
+    # The language switch: <html lang> follows it without a reload.
+    other = {"en": "es", "es": "en"}[lang]
+    page.get_by_text({"en": "English", "es": "Español"}[other], exact=True).click()
+    page.wait_for_function(f"() => document.documentElement.lang === '{other}'", timeout=30_000)
     page.close()
     assert not problems, "\n".join(problems)
 
 
-# Records, from before a click, every stretch in which the main area shows no text at all (a
-# page switch clears it; the new page fills it).
+def test_a_lecturers_pages_are_accessible_and_fit_a_projector(class_server, browser):  # noqa: F811
+    """The Class page (lecturers only, on a class server) and every other page as a signed-in
+    lecturer sees them, with two students' runs saved, in both languages."""
+    url, _ = class_server
+    page = _sign_in(browser, url, None)  # through the local OpenID Connect provider
+    problems = []
+    for lang in ("en", "es"):
+        problems += check_pages(page, url, LECTURER_URLS, lang)
+    page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+# Records, from before a click (or from a document's start), every stretch in which the main area
+# shows no text at all (a page switch clears it; the new page fills it), and whether the main area
+# first showed (and how long it was empty before: a session's start).
 WATCH_EMPTY = """() => {
   window.emptyStretches = []; window.emptySince = null;
+  window.firstEmpty = null; window.firstText = null;  // before the main area first shows text
   const check = () => {
     const main = document.querySelector('[data-testid="stMain"]');
-    const shows = !!main && [...main.querySelectorAll('*')].some(
+    if (!main) return;  // Streamlit's own page is still loading (its skeleton shows)
+    const shows = [...main.querySelectorAll('*')].some(
       el => el.offsetParent && el.children.length === 0 && el.textContent.trim());
     const now = performance.now();
     if (!shows && window.emptySince === null) window.emptySince = now;
     if (shows && window.emptySince !== null) {
-      window.emptyStretches.push(now - window.emptySince); window.emptySince = null;
+      if (window.firstText === null) {
+        window.firstEmpty = now - window.emptySince; window.firstText = main.innerText.trim();
+      } else window.emptyStretches.push(now - window.emptySince);
+      window.emptySince = null;
     }
   };
-  new MutationObserver(check).observe(document.body,
-    {subtree: true, childList: true, attributes: true, characterData: true});
   setInterval(check, 20);
+  const observe = () => new MutationObserver(check).observe(document.documentElement,
+    {subtree: true, childList: true, attributes: true, characterData: true});
+  // As an init script it runs before the document has its <html> element.
+  if (document.documentElement) observe();
+  else document.addEventListener('readystatechange', observe, {once: true});
 }"""
-FIRST_VISITS = ["data", "build", "train", "compare"]  # the pages with the slowest first imports
+DEEP_LINK = "train"  # opened first: its imports (TensorFlow's) are the slowest
+FIRST_VISITS = ["data", "build", "compare"]  # then the other pages with slow first imports
 
 
 def test_a_first_visit_shows_something_at_once(tmp_path, browser):
     """On a fresh server the main area is never empty for long: a page's first run, slow with
-    its first imports, shows a running indicator until the page itself is drawn."""
+    its first imports, shows a running indicator until the page itself is drawn. The very first
+    request is a deep link (Streamlit answers it from pages/ alone, then the app restarts
+    through app.py), then the other pages are visited through the sidebar."""
     process, url = start_server(tmp_path)
     try:
         page = browser.new_page(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
-        page.goto(f"{url}/?session={'cd' * 16}")
+        page.add_init_script(f"({WATCH_EMPTY})()")  # from the document's start
+        page.goto(f"{url}/{URLS[DEEP_LINK]}?session={'cd' * 16}")
         settle(page)
-        page.evaluate(WATCH_EMPTY)
-        longest = {}
+        longest = {DEEP_LINK: max(page.evaluate("() => window.emptyStretches"), default=0)}
+        first_empty, first_text = page.evaluate("() => [window.firstEmpty, window.firstText]")
         for key in FIRST_VISITS:
             page.evaluate("() => { window.emptyStretches = []; }")
             page.locator('[data-testid="stSidebarNav"] a').nth(list(URLS).index(key)).click()
@@ -225,4 +272,7 @@ def test_a_first_visit_shows_something_at_once(tmp_path, browser):
         page.close()
     finally:
         stop_server(process)
+    # The deep link's first run imports nothing heavy before it says so (it took 9 s before).
+    assert first_text.startswith("Loading Train"), f"the main area first showed {first_text!r}"
+    assert first_empty < 2000, f"the main area was empty {first_empty:.0f} ms before it started"
     assert all(ms < 700 for ms in longest.values()), f"longest empty main area (ms): {longest}"

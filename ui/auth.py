@@ -16,7 +16,7 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 from cnnapp.classroom import identity
 from ui import keys
 from ui.plain import plain
-from ui.text import t
+from ui.text import document_language, t
 
 
 def _secrets_section(name: str) -> dict[str, Any]:
@@ -91,6 +91,7 @@ def sign_in_screen() -> None:
     st.markdown(t("auth.intro"))
     if st.button(t("auth.sign_in"), type="primary", icon=":material/login:", key="w_sign_in"):
         st.login()
+    document_language()
 
 
 def account_ui() -> None:

@@ -22,7 +22,6 @@ import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import i18n
 from cnnapp.config import Preprocessing, TrainConfig
-from cnnapp.nets.presets import get_preset
 
 # Values kept for the whole session
 LANG = "lang"  # "en" or "es"
@@ -56,6 +55,7 @@ SIGNED_IN_AT = "signed_in_at"  # when this session was first seen signed in (sec
 # One-run messages: set by a callback or a page, taken (popped) by the next run; no default
 ENTRY_RAN = "_entry_ran"  # set by app.py on each run, taken by the page it runs
 GO_TO = "_go_to"  # the page asked for when the app had to be restarted through app.py
+ANNOUNCED = "_announced"  # the "Loading <page>…" slot of a page run without app.py (ui.nav)
 GO_TRAIN = "compare_go_train"  # "train again" on Compare: switch to Train on the next run
 DELETE_ERROR = "compare_delete_error"  # why deleting a run failed, shown once on Compare
 
@@ -80,6 +80,8 @@ _JOB_ID = re.compile(r"[A-Za-z0-9_-]{8,64}", re.ASCII)
 
 def defaults() -> dict[str, Any]:
     """The value of every session key in a fresh session (BaseNet on the procedural dataset)."""
+    from cnnapp.nets.presets import get_preset  # imports NumPy: not before a page's first words
+
     return {
         LANG: i18n.DEFAULT_LANGUAGE,
         SPEC: get_preset("basenet"),

@@ -8,8 +8,9 @@ from pathlib import Path
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 from streamlit.errors import StreamlitAPIException  # noqa: TID251
 
+from cnnapp import i18n
 from ui import keys
-from ui.text import t
+from ui.text import lang, t
 
 # key -> (file, icon); titles are the texts "nav.<key>"
 PAGES = {
@@ -48,7 +49,35 @@ def follow_deep_link() -> None:
     """After a restart through app.py, goes on to the page the URL asked for."""
     target = st.session_state.pop(keys.GO_TO, None)
     if target:
+        name = Path(target).name
+        key = next(k for k, (p, _) in {**PAGES, **LECTURER_PAGES}.items() if Path(p).name == name)
+        st.status(t("page.loading", page=t(f"nav.{key}")), state="running")  # until it runs
         st.switch_page(target)
+
+
+def announce(path: str) -> None:
+    """What a page file does before its imports: "Loading <page>…" on a run without app.py.
+
+    A fresh server answers the very first request for "/Train" with pages/3_Train.py alone (see
+    `ensure_navigation`), and that page's imports (TensorFlow's, pandas') take seconds before it
+    can restart through app.py: without this the main area stays empty all that time. Through
+    app.py, `ui.page.first_run_indicator` shows the same words instead.
+
+    Args:
+        path: the page's file (`__file__`).
+    """
+    state = st.session_state
+    if keys.ENTRY_RAN in state or keys.OWNER in state:  # through app.py, or not a first run
+        return
+    name = Path(path).name
+    key = next(k for k, (p, _) in {**PAGES, **LECTURER_PAGES}.items() if Path(p).name == name)
+    url_lang = st.query_params.get(keys.QUERY_LANG, "")
+    language = url_lang if url_lang in i18n.LANGUAGES else lang()
+    slot = st.empty()
+    slot.status(
+        i18n.t("page.loading", language, page=i18n.t(f"nav.{key}", language)), state="running"
+    )
+    state[keys.ANNOUNCED] = slot
 
 
 def ensure_navigation(path: str | None, first_run: bool) -> None:
@@ -60,6 +89,7 @@ def ensure_navigation(path: str | None, first_run: bool) -> None:
     first run is redirected (AppTest also runs a page alone at times, e.g. after an upload).
     """
     entered = st.session_state.pop(keys.ENTRY_RAN, False)
+    announced = st.session_state.pop(keys.ANNOUNCED, None)
     if entered or path is None or not first_run:
         return
     name = Path(path).name
@@ -69,6 +99,8 @@ def ensure_navigation(path: str | None, first_run: bool) -> None:
         st.switch_page("app.py")
     except StreamlitAPIException:  # run on its own (a test of one page file): carry on
         st.session_state.pop(keys.GO_TO, None)
+        if announced is not None:
+            announced.empty()  # the page draws itself now
 
 
 def link(key: str, label: str | None = None) -> None:

@@ -14,7 +14,7 @@ from cnnapp.devices import backend_name
 from cnnapp.jobs import readout
 from ui import auth, keys, nav, progress, resources, workspace
 from ui.keras_session import keep_keras_session
-from ui.text import t
+from ui.text import document_language, t
 
 # The pages whose script has run in this server process: their imports are loaded.
 _RUN_ONCE: set[str] = set()
@@ -83,6 +83,7 @@ def sidebar() -> None:
         st.caption(t("sidebar.backend", backend=backend_name()))
         st.caption(t("sidebar.device", device=devices.describe_device(resources.gpus())))
         active_job_ui()
+        document_language()  # last: <html lang> follows the language switch above
 
 
 def language_ui() -> str:

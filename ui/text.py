@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st  # noqa: TID251 - ui/ is the app layer
 
 from cnnapp import i18n
@@ -31,3 +33,11 @@ def t(key: str, /, **values: object) -> str:
 def num(value: object, spec: str = "") -> str:
     """A number written the session's language's way: `num(12500, ",")` is "12.500" in Spanish."""
     return i18n.number(value, lang(), spec)
+
+
+def document_language() -> None:
+    """Sets the page's `<html lang>` to the session's language (Streamlit's page always says
+    "en"), so a screen reader reads Spanish as Spanish. Draws nothing: place it last in a
+    container, where its empty element adds no visible gap."""
+    script = f"<script>document.documentElement.lang = {json.dumps(lang())};</script>"
+    st.html(script, unsafe_allow_javascript=True)

@@ -13,7 +13,11 @@ from cnnapp.jobs import DONE_STATES
 from cnnapp.runs import RunInfo
 from ui import keys, resources
 from ui.plain import plain
+from ui.tables import fitted_table
 from ui.text import lang, t
+
+# Compare's main columns but the epochs (under "More columns"): room for student and published.
+MAIN_COLUMNS = tuple(key for key in report.MAIN_COLUMNS if key != "epochs")
 
 
 def _name(people: dict, owner: str | None) -> str:
@@ -76,7 +80,19 @@ def runs_ui(people: dict, person: dict) -> None:
             for run, row in zip(runs, rows, strict=True)
         ]
     )
-    st.dataframe(frame, hide_index=True, key="w_class_runs")
+    title = {key: t(f"report.col.{key}") for key, _ in report.COLUMNS}
+    student = t("class.student")
+    fitted_table(  # fits a projector, as Compare's: the results at once, the rest under "More"
+        frame,
+        "w_class_runs",
+        main=[student, *(title[key] for key in MAIN_COLUMNS), t("class.published")],
+        more=[
+            [student, *(title[key] for key in report.SETTINGS_COLUMNS)],
+            [student, *(title[key] for key in report.LOSS_COLUMNS), title["epochs"]],
+        ],
+        short={title["gap"]: t("compare.short.gap")},
+        widths={student: "medium", title["label"]: "medium"},  # an email or owner id is long
+    )
     leaderboard_ui(runs, rows, people)
     manage_ui(runs, published, person)
 

@@ -28,12 +28,6 @@ def rows_of(runs: list[RunInfo]) -> list[dict]:
     return [report.run_row(run.run_id, run.config, run.metrics, lang()) for run in runs]
 
 
-# The runs table's columns (`report.COLUMNS` keys), as fitted_table shows them.
-MAIN_COLUMNS = ("label", "network", "epochs", "val_accuracy", "test_accuracy", "gap")
-SETTINGS_COLUMNS = ("label", "dataset", "preprocessing", "protocol", "time_s")
-LOSS_COLUMNS = ("label", "train_loss", "train_accuracy", "val_loss")
-
-
 def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
     """The sortable table of good runs; returns its rows (for the exports)."""
     rows = rows_of(runs)
@@ -54,10 +48,10 @@ def table_ui(runs: list[RunInfo], owner: str) -> list[dict]:
     fitted_table(  # fits a projector: the results at once, the settings under "More columns"
         frame,
         "w_compare_table",
-        main=[*(title[key] for key in MAIN_COLUMNS), status],
+        main=[*(title[key] for key in report.MAIN_COLUMNS), status],
         more=[
-            [title[key] for key in SETTINGS_COLUMNS],
-            [*(title[key] for key in LOSS_COLUMNS), owned],
+            [title[key] for key in report.SETTINGS_COLUMNS],
+            [*(title[key] for key in report.LOSS_COLUMNS), owned],
         ],
         short={title["gap"]: t("compare.short.gap")},
         widths={title["label"]: "medium"},
