@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from tests.executor_backends import wait_for
 from ui import resources
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -86,6 +87,8 @@ def test_eight_sessions_share_two_job_slots_and_stay_apart(monkeypatch):
         other = owners[(i + 1) % SESSIONS]
         assert executor.status(jobs[i], other) is None
         assert executor.cancel(jobs[i], other) is False
+    for job, owner in zip(jobs[:2], owners[:2], strict=True):  # a finished epoch to keep
+        wait_for(lambda j=job, o=owner: executor.status(j, o).history, timeout=600)
     for at in sessions[:2]:  # the long runs are stopped from their own Train page
         at.button(key="w_train_stop").click().run()
         assert not at.exception
